@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "DirectProbeSwift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "probe-convert", targets: ["probe-convert"]),
+        .executable(name: "probe", targets: ["probe"]),
+        .library(name: "ProbeStore", targets: ["ProbeStore"]),
+        .library(name: "DirectProbe", targets: ["DirectProbe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each wrapped once behind a typed Swift API in the module that uses it.
+        .systemLibrary(
+            name: "CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev", "zlib1g-dev"]), .brew(["hdf5"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+
+        // text -> store: parsing, HDF5 layout, converter, block reader.
+        .target(name: "ProbeStore", dependencies: ["CHDF5"]),
+        // store -> kernels: tiled pairwise distances (no knowledge of files).
+        .target(name: "ProbeKernels", dependencies: ["CBLAS"]),
+        // kernels -> solvers: separability and hull distances with certificates.
+        .target(name: "ProbeGeometry", dependencies: ["CBLAS"]),
+        // config.ini with Python configparser ExtendedInterpolation semantics.
+        .target(name: "ProbeConfig"),
+        // solvers -> clustering -> analysis -> writers, and the config.
+        .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig"]),
+
+        .executableTarget(name: "probe-convert", dependencies: [
+            "ProbeStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "probe", dependencies: [
+            "DirectProbe", "ProbeStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ProbeStoreTests", dependencies: ["ProbeStore"]),
+        .testTarget(name: "ProbeKernelsTests", dependencies: ["ProbeKernels"]),
+        .testTarget(name: "ProbeConfigTests", dependencies: ["ProbeConfig"]),
+        .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry"]),
+        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)
