@@ -1,0 +1,189 @@
+import Foundation
+
+/// How `Converter` writes a store.
+public struct ConversionOptions: Sendable {
+    /// Storage of the float32 matrices (contiguous by default: see the README for the measurement).
+    public var storage: MatrixStorage = .contiguous
+    /// Parser threads.
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Bytes of text per parsed block.
+    public var blockBytes: Int = 4 << 20
+    /// Draw progress bars on a terminal.
+    public var showProgress: Bool = true
+    /// Replace an existing output file (only after the new one is complete).
+    public var overwrite: Bool = false
+
+    /// Default options.
+    public init() {}
+}
+
+/// What a conversion wrote.
+public struct ConversionReport: Sendable {
+    /// The output path.
+    public let output: String
+    /// Datasets written, with their shape.
+    public var datasets: [(name: String, rows: Int, dimension: Int)] = []
+    /// Bytes of text parsed.
+    public var textBytes: Int = 0
+    /// Wall time in seconds.
+    public var seconds: Double = 0
+}
+
+/// Converts pre-packed text tasks and embeddings files into probe stores, streaming.
+public enum Converter {
+    /// Converts a whole task directory (labels, every split's entities, every embeddings file).
+    public static func convertTask(_ task: TaskDirectory, to output: String, options: ConversionOptions = ConversionOptions()) throws -> ConversionReport {
+        let started = Date()
+        try checkOutput(output, options: options)
+        let labels = try LabelSet(contentsOf: task.labelsPath)
+        let atomic = AtomicOutput(finalPath: output)
+        var report = ConversionReport(output: output)
+        do {
+            let file = try H5File.create(path: atomic.temporaryPath)
+            try writeRootAttributes(file, source: task.root)
+            try file.createColumn(StoreLayout.labels, kind: .string, chunk: max(1, labels.count)).append(labels.labels)
+
+            var counts: [String: Int] = [:]
+            for split in task.entities.keys.sorted() {
+                guard let path = task.entities[split] else { continue }
+                let texts = try file.createColumn(StoreLayout.entityText(split), kind: .string)
+                let indices = try file.createColumn(StoreLayout.entityLabels(split), kind: .int32)
+                counts[split] = try EntityFile.read(path, labels: labels) { block in
+                    try texts.append(block.map(\.text))
+                    try indices.append(block.map { Int32($0.label) })
+                }
+                try file.setAttribute("source", path, on: "/entities/\(split)")
+            }
+
+            let totalBytes = task.embeddings.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+            let bar = ProgressBar("convert", total: Double(totalBytes), unit: "MB", scale: 1e6, enabled: options.showProgress ? nil : false)
+            var doneBytes = 0
+            for source in task.embeddings {
+                let expected = counts[source.split]
+                let summary = try writeMatrix(from: source.path, expectedRows: expected,
+                                              expectedRowsSource: task.entities[source.split],
+                                              into: file, dataset: StoreLayout.embeddings(source.key), options: options) { bytes in
+                    bar.update(Double(doneBytes + bytes), note: source.key)
+                }
+                doneBytes += summary.bytes
+                let name = StoreLayout.embeddings(source.key)
+                try file.setAttribute("split", source.split, on: name)
+                try file.setAttribute("layer", source.layer, on: name)
+                if let model = source.model { try file.setAttribute("model", model, on: name) }
+                if let iteration = source.iteration { try file.setAttribute("iteration", iteration, on: name) }
+                report.datasets.append((name, summary.rows, summary.dimension))
+                report.textBytes += summary.bytes
+            }
+            bar.finish()
+            try file.flush()
+        } catch {
+            atomic.abandon()
+            throw error
+        }
+        try atomic.commit()
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Converts one embeddings `.txt` file into a store holding just that matrix at `dataset`.
+    public static func convertEmbeddingsFile(_ path: String, to output: String, dataset: String,
+                                             expectedRows: Int? = nil,
+                                             options: ConversionOptions = ConversionOptions()) throws -> ConversionReport {
+        let started = Date()
+        try checkOutput(output, options: options)
+        let atomic = AtomicOutput(finalPath: output)
+        var report = ConversionReport(output: output)
+        do {
+            let file = try H5File.create(path: atomic.temporaryPath)
+            try writeRootAttributes(file, source: path)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let bar = ProgressBar("convert", total: Double(size), unit: "MB", scale: 1e6, enabled: options.showProgress ? nil : false)
+            let summary = try writeMatrix(from: path, expectedRows: expectedRows, expectedRowsSource: nil,
+                                          into: file, dataset: dataset, options: options) { bar.update(Double($0)) }
+            bar.finish()
+            try file.flush()
+            report.datasets.append((dataset, summary.rows, summary.dimension))
+            report.textBytes = summary.bytes
+        } catch {
+            atomic.abandon()
+            throw error
+        }
+        try atomic.commit()
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private static func checkOutput(_ output: String, options: ConversionOptions) throws {
+        if !options.overwrite && FileManager.default.fileExists(atPath: output) {
+            throw InputError(file: output, "the output exists; pass --force to replace it (it is replaced only once the new file is complete)")
+        }
+    }
+
+    private static func writeRootAttributes(_ file: H5File, source: String) throws {
+        try file.setAttribute("format", StoreLayout.format)
+        try file.setAttribute("format_version", StoreLayout.formatVersion)
+        try file.setAttribute("source", source)
+        try file.setAttribute("creator", "probe-convert \(ProbeVersion.string)")
+    }
+
+    /// Streams one text file into a new float32 dataset. The row count must be known before
+    /// a contiguous dataset is created: it is the entity count, or else a quick line count.
+    private static func writeMatrix(from path: String, expectedRows: Int?, expectedRowsSource: String?,
+                                    into file: H5File, dataset: String, options: ConversionOptions,
+                                    progress: @escaping (Int) -> Void) throws -> EmbeddingTextSummary {
+        var reader = EmbeddingTextReader(path: path, expectedRows: expectedRows, expectedRowsSource: expectedRowsSource)
+        reader.threads = options.threads
+        reader.blockBytes = options.blockBytes
+        let rows = try expectedRows ?? countVectorLines(path)
+        let matrix = MatrixBox()
+        let summary = try reader.stream(progress: progress) { block in
+            if matrix.dataset == nil {
+                matrix.dataset = try file.createMatrix(dataset, rows: rows, columns: block.dimension, storage: options.storage)
+            }
+            try matrix.dataset?.writeRows(firstRow: block.firstRow, rowCount: block.rowCount, columns: block.dimension, from: block.values)
+        }
+        try file.setAttribute("source", path, on: dataset)
+        try file.setAttribute("source_bytes", Int64(summary.bytes), on: dataset)
+        return summary
+    }
+
+    /// Counts the lines of a text file up to its last non-blank one (a fast `memchr` pass), for sizing a dataset.
+    static func countVectorLines(_ path: String) throws -> Int {
+        let reader = try LineBlockReader(path: path)
+        var lastContentLine = 0
+        while let block = try reader.next() {
+            // Walk back over trailing blank lines of this block; stop at the first byte of content.
+            var index = block.count - 1
+            var trailingNewlines = 0
+            var sawContent = false
+            while index >= 0 {
+                let byte = block.bytes[index]
+                if byte == UInt8(ascii: "\n") {
+                    trailingNewlines += 1
+                } else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
+                    sawContent = true
+                    break
+                }
+                index -= 1
+            }
+            guard sawContent else { continue }
+            let endsWithNewline = block.bytes[block.count - 1] == UInt8(ascii: "\n")
+            // Lines in this block = nextLine - firstLine; the content line is the last one minus the blank ones.
+            let blockLines = reader.nextLine - block.firstLine
+            let blankAfterContent = endsWithNewline ? trailingNewlines - 1 : trailingNewlines
+            lastContentLine = block.firstLine + blockLines - 1 - blankAfterContent
+        }
+        return lastContentLine
+    }
+}
+
+/// Holds the dataset created lazily by the write thread.
+private final class MatrixBox: @unchecked Sendable {
+    var dataset: H5Dataset?
+}
+
+/// The tool's version, written into every store and result.
+public enum ProbeVersion {
+    /// Semantic version of this build.
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import ProbeStore
+
+/// `probe-convert`: pre-packed text embeddings → a chunked HDF5 probe store.
+@main
+struct ProbeConvert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe-convert",
+        abstract: "Convert pre-packed text embeddings into an HDF5 probe store.",
+        discussion: """
+        SRC is either a task directory in the pre-packed layout
+          labels/tags.txt, entities/<split>.txt,
+          embeddings/<model>/<split>/<iter>/<layer>.txt  (closer-look layout) or
+          embeddings/layers/<split>/<layer>.txt          (DirectProbe layout)
+        or a single embeddings .txt file (one vector per line).
+
+        The store (read it with h5py) holds:
+          /labels                      the sorted label set (UTF-8 strings)
+          /entities/<split>/text       one string per example
+          /entities/<split>/label      int32 index into /labels
+          /embeddings/<key>            float32 (n, d), <key> mirroring the text layout,
+                                       e.g. all-MiniLM-L6-v2/train/0/6 (for a single file:
+                                       the name given by --dataset, default its file name)
+        Datasets carry attributes: source, source_bytes, split, model, iteration, layer.
+
+        Values are the correctly rounded float32 of their text. Bad input stops the
+        conversion with FILE:LINE:COLUMN and a non-zero exit; the output is written under
+        a temporary name and appears only when complete.
+        """)
+
+    @Argument(help: "A task directory or an embeddings .txt file.")
+    var source: String
+
+    @Option(name: .shortAndLong, help: "The output .h5 file.")
+    var output: String
+
+    @Option(help: "Dataset name when converting a single .txt file (default: embeddings/<file name without .txt>).")
+    var dataset: String?
+
+    @Option(help: "Compress with shuffle+deflate at this level (1-9); default: uncompressed and memory-mappable.")
+    var compress: Int?
+
+    @Option(help: "Rows per chunk when compressing.")
+    var chunkRows: Int = 1024
+
+    @Option(help: "Parser threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Replace an existing output file (only once the new one is complete).")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
+    var quiet = false
+
+    func validate() throws {
+        if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
+        if chunkRows < 1 { throw ValidationError("--chunk-rows must be positive") }
+        if threads < 1 { throw ValidationError("--threads must be positive") }
+    }
+
+    func run() throws {
+        var options = ConversionOptions()
+        options.threads = threads
+        options.overwrite = force
+        options.showProgress = !quiet
+        if let compress { options.storage = .compressed(chunkRows: chunkRows, level: compress) }
+        do {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+                throw InputError(file: source, "no such file or directory")
+            }
+            let report: ConversionReport
+            if isDirectory.boolValue {
+                report = try Converter.convertTask(TaskDirectory(root: source), to: output, options: options)
+            } else {
+                let name = dataset ?? StoreLayout.embeddings(URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent)
+                report = try Converter.convertEmbeddingsFile(source, to: output, dataset: name, options: options)
+            }
+            if !quiet {
+                for entry in report.datasets {
+                    print("\(entry.name)\t\(entry.rows) x \(entry.dimension)")
+                }
+                let rate = Double(report.textBytes) / 1e6 / max(report.seconds, 1e-9)
+                print(String(format: "wrote %@: %.1f MB of text in %.2f s (%.0f MB/s)", report.output, Double(report.textBytes) / 1e6, report.seconds, rate))
+            }
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data("probe-convert: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as HDF5Error {
+            FileHandle.standardError.write(Data("probe-convert: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
