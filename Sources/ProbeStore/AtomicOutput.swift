@@ -65,7 +65,14 @@ final class PendingFiles: @unchecked Sendable {
         defer { lock.unlock() }
         if !installed {
             installed = true
-            for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, removePendingFilesAndExit) }
+            // A parent may have started us with these signals blocked (test runners do): unblock them.
+            var set = sigset_t()
+            sigemptyset(&set)
+            for sig in [SIGINT, SIGTERM, SIGHUP] {
+                signal(sig, removePendingFilesAndExit)
+                sigaddset(&set, sig)
+            }
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
         }
         for index in 0..<PendingFiles.capacity where paths[index] == nil {
             paths[index] = strdup(path)
