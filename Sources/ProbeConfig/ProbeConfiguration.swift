@@ -1,0 +1,235 @@
+import Foundation
+
+/// The settings of one run, read from a reference `config.ini`.
+///
+/// | section | key | property |
+/// |---|---|---|
+/// | run | output_path, comments, memory | ``outputPath``, ``comments``, ``memory`` |
+/// | data | label_set_path, entities_path, embeddings_path | ``labelSetPath``, ``entitiesPath``, ``embeddingsPath`` |
+/// | data | test_entities_path, test_embeddings_path | ``testEntitiesPath``, ``testEmbeddingsPath`` |
+/// | data | batch_embeddings_path | ``batchEmbeddingsPath`` |
+/// | clustering | mode, probing_cluster_path, rate, enable_cuda | ``mode``, ``probingClusterPath``, ``rate``, ``enableCUDA`` |
+///
+/// Paths are kept as written (after interpolation): resolving them against the
+/// working directory is the caller's job. An empty value counts as absent. Keys the
+/// tool does not know are ignored, as the reference ignores them.
+public struct ProbeConfiguration: Sendable, Equatable {
+    /// What the run does (`[clustering] mode`).
+    public enum Mode: String, Sendable, CaseIterable, CustomStringConvertible {
+        /// Cluster the training set, then analyse the clusters.
+        case probing
+        /// Analyse (and predict with) the clusters in `probing_cluster_path`.
+        case prediction
+        /// Analyse the fixed clusters of `probing_cluster_path` in every space under
+        /// `batch_embeddings_path`.
+        case batchProbing = "batch_probing"
+
+        /// The spelling used in `config.ini`.
+        public var description: String { rawValue }
+    }
+
+    /// `[run] output_path`: the results directory. Required.
+    public var outputPath: String
+    /// `[run] comments`: free text for the log.
+    public var comments: String?
+    /// `[run] memory`: a memory budget such as `1G`, passed through unparsed.
+    public var memory: String?
+    /// `[data] label_set_path`: the label set. Required.
+    public var labelSetPath: String
+    /// `[data] entities_path`: the training examples. Required.
+    public var entitiesPath: String
+    /// `[data] embeddings_path`: the training embeddings. Required in `probing` and
+    /// `prediction`; `batch_probing` reads its spaces from ``batchEmbeddingsPath``.
+    public var embeddingsPath: String?
+    /// `[data] test_entities_path`: the test examples.
+    public var testEntitiesPath: String?
+    /// `[data] test_embeddings_path`: the test embeddings.
+    public var testEmbeddingsPath: String?
+    /// `[data] batch_embeddings_path`: the folder of iteration folders. Required in `batch_probing`.
+    public var batchEmbeddingsPath: String?
+    /// `[clustering] mode`. Required.
+    public var mode: Mode
+    /// `[clustering] probing_cluster_path`: an existing `clusters.txt`. Required in
+    /// `prediction` and `batch_probing`.
+    public var probingClusterPath: String?
+    /// `[clustering] rate`: the step of the coarse backward search, in (0, 1). Required,
+    /// as the reference reads it in every mode.
+    public var rate: Double
+    /// `[clustering] enable_cuda`: kept for logging; a CPU implementation ignores it.
+    /// False when absent or empty.
+    public var enableCUDA: Bool
+    /// Every key of the file with its interpolated value, unknown keys included, for the log.
+    public var allValues: [INIFile.Entry]
+
+    /// Reads and checks the settings of `file`.
+    /// - Throws: ``MissingConfigurationKeyError`` for a required key that is absent or
+    ///   empty, ``InvalidConfigurationValueError`` for a mode, rate or boolean that does
+    ///   not parse, and the interpolation errors of ``INIFile/value(_:in:)``.
+    public init(_ file: INIFile) throws {
+        let reader = Reader(file: file)
+        mode = try reader.mode()
+        outputPath = try reader.required("run", "output_path", mode: nil)
+        comments = try reader.optional("run", "comments")
+        memory = try reader.optional("run", "memory")
+        labelSetPath = try reader.required("data", "label_set_path", mode: nil)
+        entitiesPath = try reader.required("data", "entities_path", mode: nil)
+        embeddingsPath = mode == .batchProbing
+            ? try reader.optional("data", "embeddings_path")
+            : try reader.required("data", "embeddings_path", mode: mode)
+        testEntitiesPath = try reader.optional("data", "test_entities_path")
+        testEmbeddingsPath = try reader.optional("data", "test_embeddings_path")
+        batchEmbeddingsPath = mode == .batchProbing
+            ? try reader.required("data", "batch_embeddings_path", mode: mode)
+            : try reader.optional("data", "batch_embeddings_path")
+        probingClusterPath = mode == .probing
+            ? try reader.optional("clustering", "probing_cluster_path")
+            : try reader.required("clustering", "probing_cluster_path", mode: mode)
+        rate = try reader.rate()
+        enableCUDA = try reader.boolean("clustering", "enable_cuda") ?? false
+        allValues = try file.allValues()
+    }
+
+    /// Reads `url` (see ``INIFile/init(contentsOf:)``) and checks its settings.
+    public init(contentsOf url: URL) throws {
+        try self.init(INIFile(contentsOf: url))
+    }
+}
+
+/// Typed reads of single keys, with errors that name the key and its line.
+private struct Reader {
+    let file: INIFile
+
+    /// The interpolated value, nil when absent or empty.
+    func optional(_ section: String, _ key: String) throws -> String? {
+        guard let value = try file.value(key, in: section), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func required(_ section: String, _ key: String, mode: ProbeConfiguration.Mode?) throws -> String {
+        guard let value = try optional(section, key) else {
+            let isEmpty = file.rawValue(key, in: section) != nil
+            throw MissingConfigurationKeyError(
+                path: file.path, location: isEmpty ? file.location(of: key, in: section) : nil,
+                section: section, key: key, isEmpty: isEmpty,
+                sectionExists: file.hasSection(section), mode: mode?.rawValue)
+        }
+        return value
+    }
+
+    func mode() throws -> ProbeConfiguration.Mode {
+        let text = try required("clustering", "mode", mode: nil)
+        guard let mode = ProbeConfiguration.Mode(rawValue: text) else {
+            throw invalid("clustering", "mode", text,
+                expected: "one of " + ProbeConfiguration.Mode.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return mode
+    }
+
+    func rate() throws -> Double {
+        let text = try required("clustering", "rate", mode: nil)
+        // Python's float() also accepts digit separators ("0.0_5"); Swift's parser does not.
+        guard let rate = Double(text), rate > 0, rate < 1 else {
+            throw invalid("clustering", "rate", text, expected: "a number between 0 and 1 (exclusive), such as 0.05")
+        }
+        return rate
+    }
+
+    /// A boolean as Python's `getboolean`; nil when absent or empty.
+    func boolean(_ section: String, _ key: String) throws -> Bool? {
+        guard let text = try optional(section, key) else { return nil }
+        switch text.lowercased() {
+        case "1", "yes", "true", "on": return true
+        case "0", "no", "false", "off": return false
+        default:
+            throw invalid(section, key, text, expected: "a boolean: 1/yes/true/on or 0/no/false/off")
+        }
+    }
+
+    private func invalid(_ section: String, _ key: String, _ value: String, expected: String) -> InvalidConfigurationValueError {
+        InvalidConfigurationValueError(
+            path: file.path, location: file.location(of: key, in: section),
+            section: section, key: key, value: value, expected: expected)
+    }
+}
+
+/// A key the run needs that is absent or empty.
+public struct MissingConfigurationKeyError: Error, CustomStringConvertible, LocalizedError, Sendable, Equatable {
+    /// The configuration file.
+    public let path: String
+    /// Where the empty value was written; nil when the key is absent.
+    public let location: SourceLocation?
+    /// The section the key belongs in.
+    public let section: String
+    /// The key.
+    public let key: String
+    /// True when the key is present with an empty value.
+    public let isEmpty: Bool
+    /// Whether the section exists at all.
+    public let sectionExists: Bool
+    /// The mode that needs the key, when only some modes do.
+    public let mode: String?
+
+    /// Creates the error.
+    public init(
+        path: String, location: SourceLocation? = nil, section: String, key: String,
+        isEmpty: Bool, sectionExists: Bool, mode: String?
+    ) {
+        self.path = path
+        self.location = location
+        self.section = section
+        self.key = key
+        self.isEmpty = isEmpty
+        self.sectionExists = sectionExists
+        self.mode = mode
+    }
+
+    /// Names the file, the section, the key and the mode that needs it.
+    public var description: String {
+        let state = isEmpty
+            ? "is empty"
+            : sectionExists ? "is missing" : "is missing (the file has no [\(section)] section)"
+        let need = mode.map { " in mode '\($0)'" } ?? ""
+        let fix = isEmpty ? "give it a value" : "add '\(key) = ...' under [\(section)]"
+        return "\(location?.description ?? path): [\(section)] \(key) is required\(need) but \(state); \(fix)"
+    }
+    /// Same as ``description``.
+    public var errorDescription: String? { description }
+}
+
+/// A value that does not parse as what its key needs (mode, rate, boolean).
+public struct InvalidConfigurationValueError: Error, CustomStringConvertible, LocalizedError, Sendable, Equatable {
+    /// The configuration file.
+    public let path: String
+    /// Where the value was written; nil when set by an override.
+    public let location: SourceLocation?
+    /// The section.
+    public let section: String
+    /// The key.
+    public let key: String
+    /// The value (after interpolation).
+    public let value: String
+    /// What the value should be.
+    public let expected: String
+
+    /// Creates the error.
+    public init(path: String, location: SourceLocation?, section: String, key: String, value: String, expected: String) {
+        self.path = path
+        self.location = location
+        self.section = section
+        self.key = key
+        self.value = value
+        self.expected = expected
+    }
+
+    /// Names the file and line, the key, the value and what is allowed.
+    public var description: String {
+        let origin = location.map(\.description) ?? "\(path) (value set by an override)"
+        // configparser has no inline comments, so "0.05 # step" reaches us whole.
+        let hint = value.contains(" #") || value.contains(" ;")
+            ? " (a comment after a value is part of the value: put comments on their own line)"
+            : ""
+        return "\(origin): [\(section)] \(key) = \(quoted(value)) is not valid; expected \(expected)\(hint)"
+    }
+    /// Same as ``description``.
+    public var errorDescription: String? { description }
+}
