@@ -4,6 +4,7 @@
 // stack into one message.
 #ifndef PROBE_CHDF5_SHIM_H
 #define PROBE_CHDF5_SHIM_H
+#include <fcntl.h>
 #include <hdf5.h>
 #include <string.h>
 #include <stdio.h>
@@ -51,5 +52,21 @@ static inline void probe_h5_error_message(char *buffer, size_t capacity) {
     probe_h5_error_buffer out = { buffer, capacity, 0 };
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, probe_h5_error_walker, &out);
     H5Eclear2(H5E_DEFAULT);
+}
+
+/// Drops already-written pages of `fd` from the page cache and starts writeback of the rest
+/// (Linux; a no-op elsewhere). Lets a large HDF5 file be written in bounded memory.
+#if defined(__linux__)
+// glibc declares this only under _GNU_SOURCE, which would split the system headers'
+// module definitions; declare it here (flag 2 = SYNC_FILE_RANGE_WRITE).
+extern int sync_file_range(int fd, long long offset, long long nbytes, unsigned int flags);
+#endif
+static inline void probe_release_written_pages(int fd) {
+#if defined(__linux__)
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    sync_file_range(fd, 0, 0, 2u);
+#else
+    (void)fd;
+#endif
 }
 #endif

@@ -141,6 +141,11 @@ public enum Converter {
                 matrix.dataset = try file.createMatrix(dataset, rows: rows, columns: block.dimension, storage: options.storage)
             }
             try matrix.dataset?.writeRows(firstRow: block.firstRow, rowCount: block.rowCount, columns: block.dimension, from: block.values)
+            matrix.bytesSinceRelease += block.values.count * MemoryLayout<Float>.size
+            if matrix.bytesSinceRelease >= 32 << 20 {
+                file.releaseWrittenPages()
+                matrix.bytesSinceRelease = 0
+            }
         }
         try file.setAttribute("source", path, on: dataset)
         try file.setAttribute("source_bytes", Int64(summary.bytes), on: dataset)
@@ -180,6 +185,7 @@ public enum Converter {
 /// Holds the dataset created lazily by the write thread.
 private final class MatrixBox: @unchecked Sendable {
     var dataset: H5Dataset?
+    var bytesSinceRelease = 0
 }
 
 /// The tool's version, written into every store and result.

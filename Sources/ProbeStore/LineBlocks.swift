@@ -77,11 +77,16 @@ final class LineBlockReader {
             pendingShift = length
             nextLine += lines
             bytesConsumed += length
+            if bytesConsumed - droppedUpTo >= 64 << 20 {
+                file.dropCachedBytes(before: bytesConsumed)
+                droppedUpTo = bytesConsumed
+            }
             return block
         }
     }
 
     private var pendingShift = 0
+    private var droppedUpTo = 0
 
     private func lastNewline(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int? {
         var index = count - 1

@@ -120,6 +120,21 @@ final class H5File: @unchecked Sendable {
         try withHDF5 { _ = try check(H5Fflush(handle.id, H5F_SCOPE_GLOBAL), "flush \(path)") }
     }
 
+    /// Starts writing dirty pages back and drops the ones already written from the page cache,
+    /// so that writing a file larger than RAM keeps the process's memory footprint (cgroup
+    /// page cache included) bounded. Linux only; a no-op elsewhere.
+    func releaseWrittenPages() {
+        #if os(Linux)
+        withHDF5 {
+            _ = H5Fflush(handle.id, H5F_SCOPE_LOCAL)
+            var pointer: UnsafeMutableRawPointer? = nil
+            guard H5Fget_vfd_handle(handle.id, probe_h5p_default(), &pointer) >= 0, let pointer else { return }
+            // Pages written back since the last call can go; start writeback of the rest.
+            probe_release_written_pages(pointer.assumingMemoryBound(to: Int32.self).pointee)
+        }
+        #endif
+    }
+
     /// Whether a link (group or dataset) exists at an absolute path.
     func exists(_ objectPath: String) -> Bool {
         withHDF5 {

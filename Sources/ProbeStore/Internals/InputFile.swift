@@ -34,6 +34,17 @@ final class InputFile {
         }
         descriptor = fd
         size = Int(info.st_size)
+        #if os(Linux)
+        posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        #endif
+    }
+
+    /// Tells the kernel that bytes before `offset` will not be read again, so that streaming
+    /// a file larger than RAM does not push everything else out of the page cache.
+    func dropCachedBytes(before offset: Int) {
+        #if os(Linux)
+        posix_fadvise(descriptor, 0, off_t(offset), Int32(POSIX_FADV_DONTNEED))
+        #endif
     }
 
     deinit { close(descriptor) }

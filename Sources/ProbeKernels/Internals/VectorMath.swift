@@ -1,0 +1,87 @@
+/// Unit roundoff of float32, 2⁻²⁴.
+let floatUnitRoundoff = Float.ulpOfOne / 2
+
+/// A bound `c` with |computed − true| ≤ c · (‖x‖² + ‖y‖²) for a squared distance
+/// computed as ‖x‖² + ‖y‖² − 2x·y in float32 with d-term sums (γ_d for each of the
+/// two norms and the dot product, plus the final additions).
+func squaredDistanceErrorFactor(dimension d: Int) -> Float {
+    Float(2 * d + 8) * floatUnitRoundoff
+}
+
+/// Squared distances at most this many error bounds are recomputed directly, so the
+/// relative error of any reported distance stays small (see `squaredDistances`).
+let directRecomputeFactor: Float = 16
+
+// Hot loops avoid `addProduct`: without FMA in the baseline x86-64 target it becomes
+// one libm `fma` call per lane. They also avoid the generic SIMD conversion
+// initialisers, which are not vectorised; `widen` compiles to `cvtps2pd`.
+
+/// The lanes of `v` as float64.
+@inline(__always)
+func widen(_ v: SIMD8<Float>) -> SIMD8<Double> {
+    SIMD8<Double>(Double(v[0]), Double(v[1]), Double(v[2]), Double(v[3]),
+                  Double(v[4]), Double(v[5]), Double(v[6]), Double(v[7]))
+}
+
+/// Σ xₖ² in float32 with 16 lanes.
+@inline(__always)
+func sumOfSquares(_ x: UnsafePointer<Float>, _ d: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var k = 0
+    let raw = UnsafeRawPointer(x)
+    while k + 16 <= d {
+        let v = raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD16<Float>.self)
+        acc += v * v
+        k += 16
+    }
+    var s = acc.sum()
+    while k < d {
+        s += x[k] * x[k]
+        k += 1
+    }
+    return s
+}
+
+/// Σ (aₖ − bₖ)² with the differences and sums in float64: exact to float64 rounding.
+@inline(__always)
+func directSquaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Double {
+    var acc = SIMD8<Double>()
+    var k = 0
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while k + 8 <= d {
+        let va = widen(ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self))
+        let vb = widen(rb.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self))
+        let diff = va - vb
+        acc += diff * diff
+        k += 8
+    }
+    var s = acc.sum()
+    while k < d {
+        let diff = Double(a[k]) - Double(b[k])
+        s += diff * diff
+        k += 1
+    }
+    return s
+}
+
+/// Σ (aₖ − bₖ)² where b is given in float64 (a centre).
+@inline(__always)
+func directSquaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
+    var acc = SIMD8<Double>()
+    var k = 0
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while k + 8 <= d {
+        let va = widen(ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self))
+        let vb = rb.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
+        let diff = va - vb
+        acc += diff * diff
+        k += 8
+    }
+    var s = acc.sum()
+    while k < d {
+        let diff = Double(a[k]) - b[k]
+        s += diff * diff
+        k += 1
+    }
+    return s
+}
