@@ -88,7 +88,8 @@ public enum Converter {
     /// Converts one embeddings `.txt` file into a store holding just that matrix at `dataset`.
     public static func convertEmbeddingsFile(_ path: String, to output: String, dataset: String,
                                              expectedRows: Int? = nil,
-                                             options: ConversionOptions = ConversionOptions()) throws -> ConversionReport {
+                                             options: ConversionOptions = ConversionOptions(),
+                                             expectedRowsSource: String? = nil) throws -> ConversionReport {
         let started = Date()
         try checkOutput(output, options: options)
         let atomic = AtomicOutput(finalPath: output)
@@ -98,7 +99,7 @@ public enum Converter {
             try writeRootAttributes(file, source: path)
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let bar = ProgressBar("convert", total: Double(size), unit: "MB", scale: 1e6, enabled: options.showProgress ? nil : false)
-            let summary = try writeMatrix(from: path, expectedRows: expectedRows, expectedRowsSource: nil,
+            let summary = try writeMatrix(from: path, expectedRows: expectedRows, expectedRowsSource: expectedRowsSource,
                                           into: file, dataset: dataset, options: options) { bar.update(Double($0)) }
             bar.finish()
             try file.flush()

@@ -85,3 +85,11 @@ func directSquaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>
     }
     return s
 }
+
+/// The squared Euclidean distance between two float32 vectors, accumulated in float64.
+///
+/// The direct form (no ‖x‖²+‖y‖²−2xy cancellation): what decides merges and neighbours
+/// when a tile has only pre-selected candidates.
+public func exactSquaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimension: Int) -> Double {
+    directSquaredDistance(a, b, dimension)
+}

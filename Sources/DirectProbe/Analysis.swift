@@ -1,0 +1,174 @@
+import Foundation
+import ProbeGeometry
+import ProbeKernels
+import ProbeStore
+
+/// The closer-look measures of a clustering (SPEC §5), per label and per label pair.
+public struct Analysis: Sendable {
+    /// Labels in sorted order.
+    public let labels: [String]
+    /// Mean hull distance per label pair (i < j, row-major over the upper triangle); 0 if no pair.
+    public let labelPairDistances: [Double]
+    /// Per label: the smallest of its label-pair distances (0 if none).
+    public let outsideMin: [Double]
+    /// Per label: mean over its clusters of the mean pairwise member distance (0 if none).
+    public let insideMean: [Double]
+    /// Per label: max over its clusters of the largest pairwise member distance (0 if none).
+    public let insideMax: [Double]
+    /// Every pair of analysed clusters with different labels and its hull distance.
+    public let clusterPairs: [ClusterPairDistance]
+    /// The analysed clusters (more than 5 points), in order.
+    public let clusters: [Cluster]
+
+    /// The label pairs in the order of `labelPairDistances`.
+    public var labelPairs: [(Int, Int)] {
+        (0..<labels.count).flatMap { i in ((i + 1)..<labels.count).map { (i, $0) } }
+    }
+
+    /// The smallest positive outside-min distance (`global min dis`), or nil.
+    public var globalMinimum: Double? { outsideMin.filter { $0 > 0 }.min() }
+    /// The mean of the positive inside-mean distances, or nil.
+    public var meanInsideMean: Double? { mean(insideMean.filter { $0 > 0 }) }
+    /// The largest positive inside-max distance, or nil.
+    public var maxInsideMax: Double? { insideMax.filter { $0 > 0 }.max() }
+    /// Mean over labels of inside max / outside min, where both are non-zero.
+    public var insideMaxOverOutsideMin: Double? { mean(zip(insideMax, outsideMin).filter { $0 != 0 && $1 != 0 }.map { $0 / $1 }) }
+    /// Mean over labels of inside mean / outside min, where both are non-zero.
+    public var insideMeanOverOutsideMin: Double? { mean(zip(insideMean, outsideMin).filter { $0 != 0 && $1 != 0 }.map { $0 / $1 }) }
+}
+
+/// The hull distance between two analysed clusters.
+public struct ClusterPairDistance: Sendable {
+    /// Positions of the two clusters in `Analysis.clusters`.
+    public let first: Int
+    public let second: Int
+    /// Exact distance between their convex hulls (0 when they intersect).
+    public let distance: Double
+    /// Certified lower bound from the separating hyperplane (0 when they intersect).
+    public let lowerBound: Double
+}
+
+private func mean(_ values: [Double]) -> Double? {
+    values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+}
+
+/// Computes the analysis of a set of clusters over the store's points.
+public struct Analyzer {
+    let points: LabeledPoints
+    let threads: Int
+    let showProgress: Bool
+    let log: RunLog
+
+    /// Creates an analyzer.
+    public init(points: LabeledPoints, threads: Int, showProgress: Bool, log: RunLog) {
+        self.points = points
+        self.threads = max(1, threads)
+        self.showProgress = showProgress
+        self.log = log
+    }
+
+    /// Builds clusters from a `clusters.txt`-style assignment (cluster number per point),
+    /// each with its majority label (ties: the label met first in point order), keeping
+    /// only clusters of more than `minimumSize` points. Numbering follows the assignment.
+    public func clusters(fromAssignment assignment: [Int], minimumSize: Int = 5) throws -> [Cluster] {
+        guard let largest = assignment.max() else { return [] }
+        var members = [[Int32]](repeating: [], count: largest + 1)
+        for (point, cluster) in assignment.enumerated() { members[cluster].append(Int32(point)) }
+        let geometry = ClusterGeometry(points: points)
+        var clusters: [Cluster] = []
+        for (number, rows) in members.enumerated() where rows.count > minimumSize {
+            var counts: [Int32: Int] = [:]
+            var firstSeen: [Int32] = []
+            for row in rows {
+                let label = points.labels[Int(row)]
+                if counts[label] == nil { firstSeen.append(label) }
+                counts[label, default: 0] += 1
+            }
+            let top = counts.values.max() ?? 0
+            let label = firstSeen.first { counts[$0] == top } ?? 0
+            clusters.append(try geometry.summary(node: number, label: Int(label), members: rows))
+        }
+        return clusters
+    }
+
+    /// Computes every measure for `clusters` (already filtered).
+    public func analyze(_ clusters: [Cluster]) throws -> Analysis {
+        let labelCount = points.labelSet.count
+        let geometry = ClusterGeometry(points: points)
+        var pairs: [(Int, Int)] = []
+        for i in clusters.indices {
+            for j in (i + 1)..<clusters.count where clusters[i].label != clusters[j].label { pairs.append((i, j)) }
+        }
+        log.info("Computing the distances between clusters: \(pairs.count) pairs")
+        let bar = showProgress ? ProgressBar("hull distances", total: Double(pairs.count)) : nil
+        let results = LockedArray<Result<ClusterPairDistance, Error>>(count: pairs.count,
+                                                                      initial: .success(ClusterPairDistance(first: 0, second: 0, distance: 0, lowerBound: 0)))
+        let next = LockedCounter()
+        let done = LockedCounter()
+        let pairList = pairs
+        DispatchQueue.concurrentPerform(iterations: min(threads, max(1, pairs.count))) { _ in
+            while true {
+                let index = next.add(1) - 1
+                guard index < pairList.count else { return }
+                let (i, j) = pairList[index]
+                results[index] = Result {
+                    let a = try geometry.pointMatrix(clusters[i].members)
+                    let b = try geometry.pointMatrix(clusters[j].members)
+                    let solved = hullDistance(a, b, relativeAccuracy: 1e-7)
+                    let overlapping = solved.verdict == .overlapping
+                    return ClusterPairDistance(first: i, second: j, distance: overlapping ? 0 : solved.upperBound,
+                                               lowerBound: overlapping ? 0 : solved.lowerBound)
+                }
+                bar?.update(Double(done.add(1)))
+            }
+        }
+        bar?.finish()
+        let clusterPairs = try results.values.map { try $0.get() }
+
+        // Label-pair means, in the reference's order of accumulation (cluster pairs ascending).
+        var sums = [Double](repeating: 0, count: labelCount * labelCount)
+        var counts = [Int](repeating: 0, count: labelCount * labelCount)
+        for pair in clusterPairs {
+            let a = clusters[pair.first].label, b = clusters[pair.second].label
+            let key = min(a, b) * labelCount + max(a, b)
+            sums[key] += pair.distance
+            counts[key] += 1
+        }
+        func labelDistance(_ a: Int, _ b: Int) -> Double? {
+            let key = min(a, b) * labelCount + max(a, b)
+            return counts[key] > 0 ? sums[key] / Double(counts[key]) : nil
+        }
+        var vector: [Double] = []
+        for i in 0..<labelCount { for j in (i + 1)..<labelCount { vector.append(labelDistance(i, j) ?? 0) } }
+        let outsideMin = (0..<labelCount).map { a in
+            (0..<labelCount).compactMap { b in a == b ? nil : labelDistance(a, b) }.min() ?? 0
+        }
+
+        log.info("Computing the inside distances...")
+        let kernel = DistanceKernel(threadCount: threads)
+        let rows = StoreRows(matrix: points.matrix)
+        var meansByLabel = [[Double]](repeating: [], count: labelCount)
+        var maxByLabel = [Double](repeating: 0, count: labelCount)
+        for cluster in clusters where cluster.count > 1 {
+            let stats = try kernel.pairwiseStatistics(of: PointSet(rows, indices: cluster.members.map(Int.init)))
+            meansByLabel[cluster.label].append(stats.mean)
+            maxByLabel[cluster.label] = max(maxByLabel[cluster.label], stats.max)
+        }
+        let insideMean = meansByLabel.map { mean($0) ?? 0 }
+        return Analysis(labels: points.labelSet.labels, labelPairDistances: vector, outsideMin: outsideMin,
+                        insideMean: insideMean, insideMax: maxByLabel, clusterPairs: clusterPairs, clusters: clusters)
+    }
+}
+
+/// The store's embeddings as a kernel row source (gathers go through the block reader).
+struct StoreRows: RowBlockSource {
+    let matrix: EmbeddingMatrix
+    var rowCount: Int { matrix.rowCount }
+    var dimension: Int { matrix.dimension }
+    func readRows(_ rows: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        try matrix.readRows(rows, into: buffer)
+    }
+    func readRows(at indices: ArraySlice<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        try matrix.gatherRows(Array(indices), into: buffer)
+    }
+}

@@ -1,0 +1,77 @@
+import ProbeGeometry
+import ProbeKernels
+import ProbeStore
+
+/// A cluster as DirectProbe keeps it: a compact summary, never its points.
+///
+/// The points are gathered from the store only when a solver needs them.
+public struct Cluster: Sendable {
+    /// Identity of the point set: a node of the merge history (points are nodes 0..<n), or a
+    /// node created by forward merging. Equal ids mean equal point sets.
+    public let node: Int
+    /// The cluster's label (all members' label during probing; the majority label otherwise).
+    public let label: Int
+    /// Member rows, ascending.
+    public let members: [Int32]
+    /// Mean of the members (float64 accumulation, stored as float32).
+    public let centroid: [Float]
+    /// Largest member distance to the centroid.
+    public let radius: Double
+
+    /// The number of members.
+    public var count: Int { members.count }
+}
+
+/// Computes cluster summaries and gathers cluster points from the store.
+struct ClusterGeometry: Sendable {
+    let points: LabeledPoints
+    /// Rows gathered per read when streaming over a cluster's members.
+    let gatherRows = 4096
+
+    /// The summary of the cluster with these members (two streaming passes: mean, radius).
+    func summary(node: Int, label: Int, members: [Int32]) throws -> Cluster {
+        let d = points.dimension
+        var sum = [Double](repeating: 0, count: d)
+        try forEachMemberBlock(members) { block, rows in
+            for r in 0..<rows {
+                let base = r * d
+                for k in 0..<d { sum[k] += Double(block[base + k]) }
+            }
+        }
+        let n = Double(members.count)
+        let centroid = sum.map { Float($0 / n) }
+        var radius = 0.0
+        try forEachMemberBlock(members) { block, rows in
+            centroid.withUnsafeBufferPointer { c in
+                for r in 0..<rows {
+                    let s = exactSquaredDistance(block.baseAddress! + r * d, c.baseAddress!, dimension: d)
+                    radius = max(radius, s)
+                }
+            }
+        }
+        return Cluster(node: node, label: label, members: members, centroid: centroid, radius: radius.squareRoot())
+    }
+
+    /// The members' points as a dense matrix for a solver.
+    func pointMatrix(_ members: [Int32]) throws -> PointMatrix {
+        let d = points.dimension
+        var values = [Float](repeating: 0, count: members.count * d)
+        try values.withUnsafeMutableBufferPointer { buffer in
+            try points.matrix.gatherRows(members.map(Int.init), into: buffer)
+        }
+        return PointMatrix(count: members.count, dimension: d, values: values)
+    }
+
+    private func forEachMemberBlock(_ members: [Int32], _ body: (UnsafeMutableBufferPointer<Float>, Int) throws -> Void) throws {
+        let d = points.dimension
+        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: min(gatherRows, max(1, members.count)) * d)
+        defer { buffer.deallocate() }
+        var start = 0
+        while start < members.count {
+            let end = min(members.count, start + gatherRows)
+            try points.matrix.gatherRows(members[start..<end].map(Int.init), into: buffer)
+            try body(buffer, end - start)
+            start = end
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import ProbeGeometry
+import ProbeKernels
+import ProbeStore
+
+/// Decides whether clusters of different labels overlap (their convex hulls intersect),
+/// with the reference's sphere pre-filter and a cache of verdicts by point-set identity.
+///
+/// Only pairs whose bounding spheres intersect reach the solver; each verdict comes from
+/// `separability` with a certificate (a hyperplane, or a common point). Pairs of one
+/// state are solved concurrently; the answer does not depend on the thread count.
+final class OverlapChecker: @unchecked Sendable {
+    private let geometry: ClusterGeometry
+    private let threads: Int
+    private var verdicts: [NodePair: Bool] = [:]   // true: overlapping
+    private let lock = NSLock()
+    /// Solver calls made (for the log).
+    private(set) var solverCalls = 0
+    /// Pairs answered by the sphere filter or the cache.
+    private(set) var pairsSkipped = 0
+
+    init(geometry: ClusterGeometry, threads: Int) {
+        self.geometry = geometry
+        self.threads = max(1, threads)
+    }
+
+    /// Whether any two clusters of different labels in `clusters` overlap.
+    func anyOverlap(in clusters: [Cluster], progress: ProgressBar? = nil) throws -> Bool {
+        let pairs = try SphereFilter.candidatePairs(clusters)
+        return try anyOverlap(pairs.map { (clusters[$0.0], clusters[$0.1]) }, progress: progress)
+    }
+
+    /// Whether `cluster` overlaps any cluster of another label among `others`.
+    func overlapsAny(_ cluster: Cluster, others: [Cluster]) throws -> Bool {
+        var pairs: [(Cluster, Cluster)] = []
+        for other in others where other.label != cluster.label && other.node != cluster.node {
+            if spheresIntersect(cluster, other) { pairs.append((cluster, other)) } else { pairsSkipped += 1 }
+        }
+        return try anyOverlap(pairs, progress: nil)
+    }
+
+    /// Solves candidate pairs (cache first) in parallel batches; stops at the first overlap.
+    private func anyOverlap(_ pairs: [(Cluster, Cluster)], progress: ProgressBar?) throws -> Bool {
+        var pending: [(Cluster, Cluster)] = []
+        for (a, b) in pairs {
+            if let cached = cached(a, b) {
+                pairsSkipped += 1
+                if cached { return true }
+            } else {
+                pending.append((a, b))
+            }
+        }
+        let batch = threads * 4
+        var start = 0
+        while start < pending.count {
+            let slice = Array(pending[start..<min(pending.count, start + batch)])
+            let results = LockedArray<Result<Bool, Error>>(count: slice.count, initial: .success(false))
+            let geometry = self.geometry
+            DispatchQueue.concurrentPerform(iterations: slice.count) { index in
+                let (a, b) = slice[index]
+                results[index] = Result {
+                    let verdict = separability(try geometry.pointMatrix(a.members), try geometry.pointMatrix(b.members))
+                    return verdict.verdict == .overlapping
+                }
+            }
+            var found = false
+            for (index, (a, b)) in slice.enumerated() {
+                let overlapping = try results[index].get()
+                store(a, b, overlapping)
+                found = found || overlapping
+            }
+            solverCalls += slice.count
+            start += slice.count
+            progress?.update(Double(start))
+            if found { return true }
+        }
+        return false
+    }
+
+    private func cached(_ a: Cluster, _ b: Cluster) -> Bool? {
+        lock.lock(); defer { lock.unlock() }
+        return verdicts[NodePair(a.node, b.node)]
+    }
+
+    private func store(_ a: Cluster, _ b: Cluster, _ overlapping: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        verdicts[NodePair(a.node, b.node)] = overlapping
+    }
+}
+
+/// Two closed bounding spheres intersect: `r1 + r2 ≥ |c1 − c2|`.
+///
+/// The reference tests `>` (open balls), which lets two identical points of different
+/// labels (radius 0, distance 0) pass as separable; `≥` keeps every pair whose hulls can
+/// touch.
+func spheresIntersect(_ a: Cluster, _ b: Cluster) -> Bool {
+    let d = a.centroid.withUnsafeBufferPointer { x in
+        b.centroid.withUnsafeBufferPointer { y in
+            exactSquaredDistance(x.baseAddress!, y.baseAddress!, dimension: x.count).squareRoot()
+        }
+    }
+    return a.radius + b.radius >= d
+}
+
+/// An unordered pair of cluster nodes.
+struct NodePair: Hashable {
+    let first: Int
+    let second: Int
+    init(_ a: Int, _ b: Int) {
+        first = min(a, b)
+        second = max(a, b)
+    }
+}
+
+/// Finds the pairs of clusters of different labels whose bounding spheres intersect.
+enum SphereFilter {
+    /// Candidate pairs (i < j), in ascending order. Centroid distances are tiled through
+    /// sgemm; a pair near the threshold is re-tested exactly, so none is missed.
+    static func candidatePairs(_ clusters: [Cluster]) throws -> [(Int, Int)] {
+        let k = clusters.count
+        guard k > 1 else { return [] }
+        let d = clusters[0].centroid.count
+        let tile = 512
+        var pairs: [(Int, Int)] = []
+        var xs = [Float](repeating: 0, count: tile * d), ys = xs
+        var xn = [Float](repeating: 0, count: tile), yn = xn
+        var out = [Float](repeating: 0, count: tile * tile)
+        func load(_ range: Range<Int>, into rows: inout [Float], norms: inout [Float]) {
+            for (r, c) in range.enumerated() {
+                for q in 0..<d { rows[r * d + q] = clusters[c].centroid[q] }
+            }
+            rows.withUnsafeBufferPointer { rowsBuffer in
+                norms.withUnsafeMutableBufferPointer { n in
+                    squaredRowNorms(UnsafeBufferPointer(rebasing: rowsBuffer[0..<(range.count * d)]), dimension: d,
+                                    into: UnsafeMutableBufferPointer(rebasing: n[0..<range.count]))
+                }
+            }
+        }
+        var i0 = 0
+        while i0 < k {
+            let rangeI = i0..<min(k, i0 + tile)
+            load(rangeI, into: &xs, norms: &xn)
+            var j0 = i0
+            while j0 < k {
+                let rangeJ = j0..<min(k, j0 + tile)
+                load(rangeJ, into: &ys, norms: &yn)
+                xs.withUnsafeBufferPointer { x in ys.withUnsafeBufferPointer { y in
+                    xn.withUnsafeBufferPointer { xnb in yn.withUnsafeBufferPointer { ynb in
+                        out.withUnsafeMutableBufferPointer { o in
+                            squaredDistances(x: x, xNorms: UnsafeBufferPointer(rebasing: xnb[0..<rangeI.count]),
+                                             y: y, yNorms: UnsafeBufferPointer(rebasing: ynb[0..<rangeJ.count]),
+                                             dimension: d, into: o)
+                        }
+                    } }
+                } }
+                for (a, i) in rangeI.enumerated() {
+                    for (b, j) in rangeJ.enumerated() where j > i && clusters[i].label != clusters[j].label {
+                        let reach = clusters[i].radius + clusters[j].radius
+                        // Float32 tiles err by ~d·2⁻²⁴·(‖x‖²+‖y‖²): keep a generous margin, then decide exactly.
+                        let slack = 1e-4 * Double(xn[a] + yn[b]) + 1e-12
+                        if Double(out[a * rangeJ.count + b]) <= reach * reach + slack {
+                            if spheresIntersect(clusters[i], clusters[j]) { pairs.append((i, j)) }
+                        }
+                    }
+                }
+                j0 = rangeJ.upperBound
+            }
+            i0 = rangeI.upperBound
+        }
+        return pairs
+    }
+}

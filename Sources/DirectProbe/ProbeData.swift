@@ -1,0 +1,79 @@
+import Foundation
+import ProbeStore
+
+/// The points of one split to probe: the embeddings matrix (read through the store) and
+/// each point's label index.
+public struct LabeledPoints: Sendable {
+    /// The embeddings, one row per example.
+    public let matrix: EmbeddingMatrix
+    /// Label index of every row.
+    public let labels: [Int32]
+    /// The task's label set.
+    public let labelSet: LabelSet
+    /// Where the embeddings came from (for the log).
+    public let source: String
+
+    /// The number of points.
+    public var count: Int { labels.count }
+    /// Values per point.
+    public var dimension: Int { matrix.dimension }
+
+    /// Creates a view over an open matrix with its labels.
+    public init(matrix: EmbeddingMatrix, labels: [Int32], labelSet: LabelSet, source: String) throws {
+        guard matrix.rowCount == labels.count else {
+            throw InputError(file: source, "the embeddings have \(matrix.rowCount) rows but there are \(labels.count) entities")
+        }
+        self.matrix = matrix
+        self.labels = labels
+        self.labelSet = labelSet
+        self.source = source
+    }
+}
+
+/// Opens the embeddings a config names: a `.txt` file (converted once into an HDF5 store in
+/// `scratchFolder`, streaming) or `store.h5:key` / `store.h5` with a single dataset.
+public enum EmbeddingInput {
+    /// Opens `path` for `entityCount` rows; text input is converted into `scratchFolder`.
+    public static func open(_ path: String, entityCount: Int, entitiesPath: String,
+                            scratchFolder: String, name: String, showProgress: Bool) throws -> EmbeddingMatrix {
+        let (file, key) = splitStorePath(path)
+        if file.hasSuffix(".h5") || file.hasSuffix(".hdf5") {
+            let store = try ProbeStoreFile(path: file)
+            let dataset: String
+            if let key {
+                dataset = key
+            } else {
+                let keys = try store.embeddingKeys()
+                guard keys.count == 1, let only = keys.first else {
+                    throw InputError(file: file, "the store holds \(keys.count) embeddings datasets; name one as \(file):<key> (keys: \(keys.prefix(5).joined(separator: ", "))\(keys.count > 5 ? ", …" : ""))")
+                }
+                dataset = only
+            }
+            let matrix = try store.matrix(dataset)
+            guard matrix.rowCount == entityCount else {
+                throw InputError(file: path, "\(matrix.rowCount) rows but \(entitiesPath) has \(entityCount) entities")
+            }
+            return matrix
+        }
+        try FileManager.default.createDirectory(atPath: scratchFolder, withIntermediateDirectories: true)
+        let output = (scratchFolder as NSString).appendingPathComponent("\(name).h5")
+        var options = ConversionOptions()
+        options.showProgress = showProgress
+        options.overwrite = true
+        _ = try Converter.convertEmbeddingsFile(path, to: output, dataset: "/embeddings/\(name)",
+                                                expectedRows: entityCount, options: options, expectedRowsSource: entitiesPath)
+        return try EmbeddingMatrix(path: output, dataset: "/embeddings/\(name)")
+    }
+
+    /// Splits `store.h5:key` into the file and the key (a Windows drive letter is not a key).
+    static func splitStorePath(_ path: String) -> (String, String?) {
+        for suffix in [".h5:", ".hdf5:"] {
+            if let range = path.range(of: suffix) {
+                let file = String(path[..<range.lowerBound]) + suffix.dropLast()
+                let key = String(path[range.upperBound...])
+                return (file, key.isEmpty ? nil : key)
+            }
+        }
+        return (path, nil)
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import ProbeKernels
+import ProbeStore
+
+/// What probing found: the clusters and how the search went.
+public struct ProbingResult: Sendable {
+    /// The final clusters, in order of their first member.
+    public let clusters: [Cluster]
+    /// Whether the end state (one cluster per label) has no overlap.
+    public let isLinear: Bool
+    /// The first overlapping state found by the search (nil when linear).
+    public let firstErrorState: Int?
+    /// Merges of the history (m).
+    public let mergeCount: Int
+    /// Overlap solver calls made.
+    public let solverCalls: Int
+}
+
+/// Options of the clustering.
+public struct ProbingOptions: Sendable {
+    /// Step of the coarse backward search, as a fraction of the merges (config `rate`).
+    public var rate: Double = 0.05
+    /// Worker threads.
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Draw progress bars on a terminal.
+    public var showProgress: Bool = true
+
+    /// Default options.
+    public init() {}
+}
+
+/// DirectProbe's clustering (SPEC §3): merge to the end, check the end state, find the
+/// first overlapping state with the reference's search, and merge forward with checks.
+public struct Prober {
+    let points: LabeledPoints
+    let options: ProbingOptions
+    let log: RunLog
+    let kernel: DistanceKernel
+    let geometry: ClusterGeometry
+
+    /// Creates a prober over `points`.
+    public init(points: LabeledPoints, options: ProbingOptions, log: RunLog) {
+        self.points = points
+        self.options = options
+        self.log = log
+        kernel = DistanceKernel(threadCount: options.threads)
+        geometry = ClusterGeometry(points: points)
+    }
+
+    private func bar(_ title: String, total: Int) -> ProgressBar? {
+        options.showProgress ? ProgressBar(title, total: Double(total)) : nil
+    }
+
+    /// Runs the whole clustering.
+    public func run() throws -> ProbingResult {
+        let checker = OverlapChecker(geometry: geometry, threads: options.threads)
+        log.info("Probing to the end...")
+        let mergeBar = bar("merge to end", total: points.count)
+        let history = try MergeHistory.mergeToEnd(points, kernel: kernel, threads: options.threads, progress: mergeBar)
+        mergeBar?.finish()
+        let m = history.merges.count
+        log.info("Finish probing to the end: \(m) merges")
+
+        log.info("Checking for the end state...")
+        let endClusters = try clusters(of: history, state: m)
+        if try !checker.anyOverlap(in: endClusters) {
+            log.info("There is no overlaps in the end state!")
+            log.info("This space is linear!")
+            log.info("Final number of clusters: \(endClusters.count)")
+            return ProbingResult(clusters: ordered(endClusters), isLinear: true, firstErrorState: nil,
+                                 mergeCount: m, solverCalls: checker.solverCalls)
+        }
+        log.info("This space is non-linear!")
+
+        // The reference's search (SPEC §3 step 4), followed exactly.
+        var memo: [Int: Bool] = [:]
+        func overlaps(_ state: Int) throws -> Bool {
+            if let known = memo[state] { return known }
+            log.info("Test for state \(state)")
+            let answer = try checker.anyOverlap(in: clusters(of: history, state: state))
+            memo[state] = answer
+            return answer
+        }
+        var low = 0, high = m
+        if m >= 1000 {
+            let step = Int(Double(m) * options.rate) + 1
+            var k = max(0, m - step)
+            while try overlaps(k) {
+                if k == 0 { break }  // state 0 overlaps (identical points, different labels)
+                k = max(0, k - step)
+            }
+            low = k
+            high = min(m, k + step)
+        }
+        while low < high {
+            let mid = (low + high) / 2
+            if try overlaps(mid) { high = mid } else { low = mid + 1 }
+        }
+        let firstError = high
+        // Restart from the state before the first error; where state 0 itself overlaps, from state 0.
+        let restart = max(0, firstError - 1)
+        log.info("Found \(restart)-th state is the first error state")
+
+        log.info("Start normal forward probing...")
+        let start = try clusters(of: history, state: restart)
+        let final = try forward(from: start, nextNode: history.pointCount + m, checker: checker)
+        log.info("Final number of clusters: \(final.count)")
+        return ProbingResult(clusters: ordered(final), isLinear: false, firstErrorState: firstError,
+                             mergeCount: m, solverCalls: checker.solverCalls)
+    }
+
+    /// The clusters of state `k` of the history, with their summaries.
+    func clusters(of history: MergeHistory, state k: Int) throws -> [Cluster] {
+        let assignment = history.assignment(afterMerges: k)
+        var membersByNode: [Int32: [Int32]] = [:]
+        var order: [Int32] = []
+        for (point, node) in assignment.enumerated() {
+            if membersByNode[node] == nil { order.append(node) }
+            membersByNode[node, default: []].append(Int32(point))
+        }
+        return try order.map { node in
+            let members = membersByNode[node] ?? []
+            return try geometry.summary(node: Int(node), label: Int(points.labels[Int(members[0])]), members: members)
+        }
+    }
+
+    /// Merges forward with checks (SPEC §3 step 5): repeatedly the closest same-label pair
+    /// not yet tried, across all labels; accepted if the merged cluster overlaps no cluster
+    /// of another label, otherwise discarded for good.
+    func forward(from start: [Cluster], nextNode: Int, checker: OverlapChecker) throws -> [Cluster] {
+        var nextNode = nextNode
+        let labelCount = points.labelSet.count
+        var slotsOfLabel = [[Int]](repeating: [], count: labelCount)  // slot -> index in `live`
+        var live: [Cluster?] = start
+        for (index, cluster) in start.enumerated() { slotsOfLabel[cluster.label].append(index) }
+        var engines: [CentroidLinkage?] = try (0..<labelCount).map { label in
+            let indices = slotsOfLabel[label]
+            guard indices.count > 1 else { return nil }
+            return try CentroidLinkage(centroids: indices.flatMap { start[$0].centroid },
+                                       sizes: indices.map { start[$0].count },
+                                       dimension: points.dimension, kernel: kernel)
+        }
+        let forwardBar = bar("forward merges", total: start.count)
+        var attempts = 0
+        while true {
+            // The closest untried pair over all labels (ties: lower label).
+            var best: (label: Int, pair: CentroidLinkage.Pair)? = nil
+            for label in 0..<labelCount {
+                guard let pair = engines[label]?.closestPair() else { continue }
+                if best == nil || pair.distance < best!.pair.distance { best = (label, pair) }
+            }
+            guard let (label, pair) = best else { break }
+            attempts += 1
+            forwardBar?.update(Double(attempts))
+            let a = slotsOfLabel[label][pair.first], b = slotsOfLabel[label][pair.second]
+            guard let first = live[a], let second = live[b] else { break }
+            let members = mergeSorted(first.members, second.members)
+            // Every candidate gets a fresh node id: ids key the verdict cache, so a rejected
+            // candidate's id must never name another point set.
+            let merged = try geometry.summary(node: nextNode, label: label, members: members)
+            nextNode += 1
+            let others = live.compactMap { $0 }.filter { $0.label != label }
+            if try checker.overlapsAny(merged, others: others) {
+                engines[label]?.forbid(pair)
+            } else {
+                let kept = engines[label]!.merge(pair, centroid: merged.centroid)
+                live[a] = nil
+                live[b] = nil
+                live[slotsOfLabel[label][kept]] = merged
+            }
+        }
+        forwardBar?.finish()
+        log.info("Forward probing: \(attempts) merges tried, overlap solver calls so far \(checker.solverCalls)")
+        return live.compactMap { $0 }
+    }
+
+    /// Clusters in the order of their first member (the numbering of `clusters.txt`).
+    private func ordered(_ clusters: [Cluster]) -> [Cluster] {
+        clusters.sorted { $0.members[0] < $1.members[0] }
+    }
+}
+
+/// Merges two ascending member lists.
+func mergeSorted(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+    var out: [Int32] = []
+    out.reserveCapacity(a.count + b.count)
+    var i = 0, j = 0
+    while i < a.count || j < b.count {
+        if j == b.count || (i < a.count && a[i] < b[j]) { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+    }
+    return out
+}

@@ -1,0 +1,50 @@
+/// What the nearest-point solver proved about two convex hulls.
+///
+/// Every number here is backed by something a caller can re-check from the raw points:
+/// ``upperBound`` is the distance between two explicit convex combinations
+/// (``weightsA``, ``weightsB``; see ``checkCommonPoint(_:a:b:)``), and ``lowerBound`` is the
+/// margin of the explicit hyperplane ``normal``/``offset`` over all points
+/// (see ``checkSeparatingHyperplane(_:a:b:)``). The true hull distance lies between them.
+public struct HullSeparation: Sendable {
+    /// The solver's decision about two point sets.
+    public enum Verdict: Sendable, Equatable {
+        /// The hulls are disjoint: ``HullSeparation/lowerBound`` exceeds the overlap tolerance,
+        /// certified by a hyperplane checked against every point.
+        case separable
+        /// The hulls intersect, up to the overlap tolerance: ``HullSeparation/upperBound``
+        /// (a distance realised by two convex combinations) is at most the tolerance.
+        case overlapping
+    }
+
+    /// A point index with its convex weight.
+    public typealias Weight = (index: Int, weight: Double)
+
+    /// `‖pA − pB‖` for the current nearest points: a distance achieved by convex combinations.
+    public var upperBound: Double
+    /// `min_a w·a − max_b w·b` for the unit ``normal`` `w`, over all points, clamped at 0.
+    public var lowerBound: Double
+    /// Convex weights (non-negative, sum 1) of the nearest point of hull(A), by increasing index.
+    public var weightsA: [Weight]
+    /// Convex weights (non-negative, sum 1) of the nearest point of hull(B), by increasing index.
+    public var weightsB: [Weight]
+    /// The unit normal `w`, pointing from B towards A; empty when the verdict is overlapping.
+    public var normal: [Double]
+    /// The offset `b` of the mid hyperplane `w·x + b = 0`, halfway between the two sets along `w`.
+    public var offset: Double
+    /// Whether the hulls are disjoint or intersect (see ``overlapTolerance(for:_:)``).
+    public var verdict: Verdict
+    /// The number of major iterations (full passes over the points) the solver made.
+    public var iterations: Int
+    /// The overlap tolerance used for this pair: `1e-7` times the largest point norm.
+    public var tolerance: Double
+}
+
+extension HullSeparation.Verdict: CustomStringConvertible {
+    /// `separable` or `overlapping`.
+    public var description: String {
+        switch self {
+        case .separable: "separable"
+        case .overlapping: "overlapping"
+        }
+    }
+}

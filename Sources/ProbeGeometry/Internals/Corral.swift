@@ -1,0 +1,192 @@
+// The working set ("corral") of Wolfe's nearest-point algorithm on the Minkowski difference
+// A − B: difference vertices v = a_i − b_j with convex weights, and a QR factorisation that
+// gives their affine minimum-norm point.
+//
+// The affine minimiser of {v_1..v_k} is y = Σ α_p v_p with Σ α_p = 1 minimising ‖y‖.
+// Border each vertex as the column b_p = (√c, v_p) of B, c > 0, and let u minimise
+// ‖B u − e₀‖. Then BᵀB u = Bᵀe₀ = √c·1, that is (c·11ᵀ + G) u ∝ 1 with G the Gram matrix
+// of the vertices, and α = u / Σu satisfies G α = const·1, the optimality condition. B has
+// full column rank exactly when the vertices are affinely independent, so the QR
+// factorisation B = QR is also the independence test, and u = R⁻¹ Qᵀe₀ costs one
+// triangular solve. QR (Gram–Schmidt with re-orthogonalisation, Givens rotations on
+// removal) keeps the error at the condition number of B, where a Cholesky factor of the
+// Gram matrix would square it: that matters when the nearest points are close compared
+// with the extent of the sets, the case where the solver must resolve small distances.
+// c is set to the squared spread of the data so that both parts of b_p have comparable
+// size, whatever the units of the embeddings.
+
+/// Wolfe's corral: affinely independent difference vertices with weights and a factor.
+struct Corral {
+    let dimension: Int
+    /// √c, the first entry of every bordered column.
+    let border: Double
+    /// A new column whose distance from the span of the others is below this fraction of
+    /// its length is treated as affinely dependent.
+    static let dependenceTolerance = 1e-12
+
+    private(set) var size = 0
+    private(set) var indexA: [Int] = []
+    private(set) var indexB: [Int] = []
+    /// Convex weights λ of the current point x = Σ λ_p v_p.
+    var weights: [Double] = []
+
+    /// Length of a bordered column, `dimension + 1`.
+    private let height: Int
+    /// The bordered columns b_p, one after another.
+    private var columns: [Double] = []
+    /// The orthonormal columns of Q, one after another.
+    private var q: [Double] = []
+    /// Upper-triangular R, column-major with stride `capacity`: R[row, col] = r[col·capacity + row].
+    private var r: [Double] = []
+    private var capacity = 0
+
+    init(dimension: Int, shift: Double) {
+        self.dimension = dimension
+        self.border = shift.squareRoot()
+        self.height = dimension + 1
+    }
+
+    func contains(_ i: Int, _ j: Int) -> Bool {
+        for p in 0..<size where indexA[p] == i && indexB[p] == j { return true }
+        return false
+    }
+
+    /// x = Σ λ_p v_p.
+    func currentPoint() -> [Double] {
+        let d = dimension, m = height
+        var x = [Double](repeating: 0, count: d)
+        columns.withUnsafeBufferPointer { b in
+            x.withUnsafeMutableBufferPointer { x in
+                for p in 0..<size { axpy(weights[p], b.baseAddress! + p * m + 1, x.baseAddress!, d) }
+            }
+        }
+        return x
+    }
+
+    private mutating func grow() {
+        let newCapacity = max(8, capacity * 2)
+        var newR = [Double](repeating: 0, count: newCapacity * newCapacity)
+        for c in 0..<size {
+            for row in 0...c { newR[c * newCapacity + row] = r[c * capacity + row] }
+        }
+        r = newR
+        capacity = newCapacity
+    }
+
+    /// Appends vertex `v` = a_i − b_j with weight 0; false (and no change) if `v` is
+    /// numerically in the affine hull of the corral.
+    mutating func append(_ v: [Double], indexA i: Int, indexB j: Int) -> Bool {
+        let m = height, k = size
+        var w = [Double](repeating: 0, count: m)
+        w[0] = border
+        for t in 0..<dimension { w[t + 1] = v[t] }
+        let b = w
+        let length = dot(b, b).squareRoot()
+        var coefficients = [Double](repeating: 0, count: k)
+        // Classical Gram–Schmidt twice ("twice is enough" for orthogonality to rounding).
+        q.withUnsafeBufferPointer { q in
+            w.withUnsafeMutableBufferPointer { w in
+                for _ in 0..<2 {
+                    for p in 0..<k {
+                        let column = q.baseAddress! + p * m
+                        let s = dot(column, w.baseAddress!, m)
+                        coefficients[p] += s
+                        axpy(-s, column, w.baseAddress!, m)
+                    }
+                }
+            }
+        }
+        let rho = dot(w, w).squareRoot()
+        guard rho > Corral.dependenceTolerance * length else { return false }
+
+        if k == capacity { grow() }
+        for p in 0..<k { r[k * capacity + p] = coefficients[p] }
+        r[k * capacity + k] = rho
+        q.append(contentsOf: w.map { $0 / rho })
+        columns.append(contentsOf: b)
+        indexA.append(i)
+        indexB.append(j)
+        weights.append(0)
+        size += 1
+        return true
+    }
+
+    /// Removes the vertex at position `p`, restoring the factorisation with Givens rotations.
+    mutating func remove(at p: Int) {
+        let k = size, n = capacity, m = height
+        // R without column p is upper Hessenberg from column p on.
+        for c in p..<(k - 1) {
+            for row in 0...(c + 1) { r[c * n + row] = r[(c + 1) * n + row] }
+        }
+        q.withUnsafeMutableBufferPointer { q in
+            for i in p..<(k - 1) {
+                let a = r[i * n + i], b = r[i * n + i + 1]
+                let h = (a * a + b * b).squareRoot()
+                let cs = a / h, sn = b / h
+                for c in i..<(k - 1) {
+                    let x = r[c * n + i], y = r[c * n + i + 1]
+                    r[c * n + i] = cs * x + sn * y
+                    r[c * n + i + 1] = cs * y - sn * x
+                }
+                r[i * n + i + 1] = 0
+                let qi = i * m, qj = (i + 1) * m
+                for t in 0..<m {
+                    let x = q[qi + t], y = q[qj + t]
+                    q[qi + t] = cs * x + sn * y
+                    q[qj + t] = cs * y - sn * x
+                }
+            }
+        }
+        q.removeSubrange((k - 1) * m..<k * m)
+        columns.removeSubrange(p * m..<(p + 1) * m)
+        indexA.remove(at: p)
+        indexB.remove(at: p)
+        weights.remove(at: p)
+        size -= 1
+    }
+
+    /// The affine weights α (Σα = 1) of the minimum-norm point of the corral's affine hull,
+    /// or nil if rounding has made the system meaningless.
+    func affineMinimizer() -> [Double]? {
+        let k = size, m = height
+        // u = R⁻¹ Qᵀ e₀; Qᵀ e₀ is the first entry of every column of Q.
+        var u = solve((0..<k).map { q[$0 * m] })
+        // One step of refinement on the residual e₀ − B u, which is computed from the
+        // vertices themselves and so corrects the drift of Q and R over many updates.
+        var residual = [Double](repeating: 0, count: m)
+        residual[0] = 1
+        var projected = [Double](repeating: 0, count: k)
+        columns.withUnsafeBufferPointer { columns in
+            q.withUnsafeBufferPointer { q in
+                residual.withUnsafeMutableBufferPointer { residual in
+                    let res = residual.baseAddress!
+                    for p in 0..<k { axpy(-u[p], columns.baseAddress! + p * m, res, m) }
+                    for p in 0..<k { projected[p] = dot(q.baseAddress! + p * m, res, m) }
+                }
+            }
+        }
+        let correction = solve(projected)
+        for p in 0..<k { u[p] += correction[p] }
+        let total = u.reduce(0, +)
+        guard total > 0, total.isFinite else { return nil }
+        return u.map { $0 / total }
+    }
+
+    /// Solves R u = z by back substitution.
+    private func solve(_ z: [Double]) -> [Double] {
+        let k = size, n = capacity
+        var u = z
+        for row in stride(from: k - 1, through: 0, by: -1) {
+            var s = u[row]
+            for c in (row + 1)..<k { s -= r[c * n + row] * u[c] }
+            u[row] = s / r[row * n + row]
+        }
+        return u
+    }
+}
+
+private func dot(_ u: [Double], _ v: [Double]) -> Double {
+    u.withUnsafeBufferPointer { u in
+        v.withUnsafeBufferPointer { v in dot(u.baseAddress!, v.baseAddress!, u.count) }
+    }
+}

@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+// Glibc links libm, where the optimiser may send squareRoot() on some targets.
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// Dot products and extreme-point scans, the only loops over all points.
+//
+// Four scalar accumulators in a fixed order: the optimiser vectorises this well (measured
+// faster than explicit SIMD4<Double> conversions from SIMD8<Float>), it stays usable in
+// debug builds, and the summation order never changes, so results are bit-identical.
+
+/// `Σ row[i]·x[i]` with the float32 row widened to float64.
+@inline(__always)
+func dot(_ row: UnsafePointer<Float>, _ x: UnsafePointer<Double>, _ count: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var i = 0
+    while i &+ 4 <= count {
+        s0 += Double(row[i]) * x[i]
+        s1 += Double(row[i &+ 1]) * x[i &+ 1]
+        s2 += Double(row[i &+ 2]) * x[i &+ 2]
+        s3 += Double(row[i &+ 3]) * x[i &+ 3]
+        i &+= 4
+    }
+    while i < count {
+        s0 += Double(row[i]) * x[i]
+        i &+= 1
+    }
+    return (s0 + s1) + (s2 + s3)
+}
+
+/// `Σ u[i]·v[i]` in float64.
+@inline(__always)
+func dot(_ u: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ count: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var i = 0
+    while i &+ 4 <= count {
+        s0 += u[i] * v[i]
+        s1 += u[i &+ 1] * v[i &+ 1]
+        s2 += u[i &+ 2] * v[i &+ 2]
+        s3 += u[i &+ 3] * v[i &+ 3]
+        i &+= 4
+    }
+    while i < count {
+        s0 += u[i] * v[i]
+        i &+= 1
+    }
+    return (s0 + s1) + (s2 + s3)
+}
+
+/// `y += a·x` in float64.
+@inline(__always)
+func axpy(_ a: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ count: Int) {
+    for i in 0..<count { y[i] += a * x[i] }
+}
+
+/// The points of a ``PointMatrix`` as raw row pointers, valid inside `withRows`.
+struct RowSet {
+    let base: UnsafePointer<Float>
+    /// Offset of each point's first coordinate in `base`.
+    let offsets: [Int]
+    let dimension: Int
+
+    var count: Int { offsets.count }
+
+    @inline(__always)
+    func row(_ index: Int) -> UnsafePointer<Float> { base + offsets[index] }
+
+    /// The point with the smallest `⟨point, x⟩`, the lowest index on ties.
+    func minimum(along x: UnsafePointer<Double>) -> (index: Int, value: Double) {
+        var best = (index: 0, value: Double.infinity)
+        for index in 0..<count {
+            let value = dot(row(index), x, dimension)
+            if value < best.value { best = (index, value) }
+        }
+        // A NaN in the data never wins a comparison; keep a valid index all the same.
+        return best
+    }
+
+    /// The point with the largest `⟨point, x⟩`, the lowest index on ties.
+    func maximum(along x: UnsafePointer<Double>) -> (index: Int, value: Double) {
+        var best = (index: 0, value: -Double.infinity)
+        for index in 0..<count {
+            let value = dot(row(index), x, dimension)
+            if value > best.value { best = (index, value) }
+        }
+        return best
+    }
+
+    /// The mean of the points and the largest distance of a point from it.
+    func centroidAndRadius() -> (centroid: [Double], radius: Double) {
+        var centroid = [Double](repeating: 0, count: dimension)
+        for index in 0..<count {
+            let p = row(index)
+            for i in 0..<dimension { centroid[i] += Double(p[i]) }
+        }
+        let scale = 1 / Double(count)
+        for i in 0..<dimension { centroid[i] *= scale }
+        var radiusSquared = 0.0
+        for index in 0..<count {
+            let p = row(index)
+            var s = 0.0
+            for i in 0..<dimension {
+                let t = Double(p[i]) - centroid[i]
+                s += t * t
+            }
+            radiusSquared = max(radiusSquared, s)
+        }
+        return (centroid, radiusSquared.squareRoot())
+    }
+
+    /// The largest Euclidean norm of a point.
+    func largestNorm() -> Double {
+        var largest = 0.0
+        for index in 0..<count {
+            let p = row(index)
+            var s = 0.0
+            for i in 0..<dimension { s += Double(p[i]) * Double(p[i]) }
+            largest = max(largest, s)
+        }
+        return largest.squareRoot()
+    }
+}
+
+extension PointMatrix {
+    /// Calls `body` with raw row pointers to this view's points.
+    ///
+    /// - Precondition: the view has at least one point and one coordinate.
+    func withRows<R>(_ body: (RowSet) -> R) -> R {
+        precondition(count > 0, "ProbeGeometry: a point set needs at least one point")
+        precondition(dimension > 0, "ProbeGeometry: points need at least one coordinate")
+        let d = dimension
+        let offsets = (0..<count).map { storageRow($0) * d }
+        return values.withUnsafeBufferPointer { buffer in
+            // count > 0 and dimension > 0, so the storage is non-empty and has an address.
+            guard let base = buffer.baseAddress else { preconditionFailure("ProbeGeometry: empty storage") }
+            return body(RowSet(base: base, offsets: offsets, dimension: d))
+        }
+    }
+}
