@@ -12,6 +12,11 @@ public struct ConversionOptions: Sendable {
     public var showProgress: Bool = true
     /// Replace an existing output file (only after the new one is complete).
     public var overwrite: Bool = false
+    /// Inputs at least this large are streamed without filling the page cache: read bytes
+    /// are dropped and written ones flushed as they go, so that converting a file larger
+    /// than RAM keeps the job's whole memory footprint (page cache included) bounded.
+    /// Smaller inputs keep the cache, so that re-reading them is fast.
+    public var releasePageCacheAbove: Int = 1 << 30
 
     /// Default options.
     public init() {}
@@ -55,7 +60,7 @@ public enum Converter {
                 try file.setAttribute("source", path, on: "/entities/\(split)")
             }
 
-            let totalBytes = task.embeddings.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+            let totalBytes = task.embeddings.reduce(0) { $0 + fileSize($1.path) }
             let bar = ProgressBar("convert", total: Double(totalBytes), unit: "MB", scale: 1e6, enabled: options.showProgress ? nil : false)
             var doneBytes = 0
             for source in task.embeddings {
@@ -97,7 +102,7 @@ public enum Converter {
         do {
             let file = try H5File.create(path: atomic.temporaryPath)
             try writeRootAttributes(file, source: path)
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let size = fileSize(path)
             let bar = ProgressBar("convert", total: Double(size), unit: "MB", scale: 1e6, enabled: options.showProgress ? nil : false)
             let summary = try writeMatrix(from: path, expectedRows: expectedRows, expectedRowsSource: expectedRowsSource,
                                           into: file, dataset: dataset, options: options) { bar.update(Double($0)) }
@@ -135,7 +140,10 @@ public enum Converter {
         var reader = EmbeddingTextReader(path: path, expectedRows: expectedRows, expectedRowsSource: expectedRowsSource)
         reader.threads = options.threads
         reader.blockBytes = options.blockBytes
-        let rows = try expectedRows ?? countVectorLines(path)
+        let size = fileSize(path)
+        let releasePages = size >= options.releasePageCacheAbove
+        reader.dropConsumedPages = releasePages
+        let rows = try expectedRows ?? countVectorLines(path, dropConsumedPages: releasePages)
         let matrix = MatrixBox()
         let summary = try reader.stream(progress: progress) { block in
             if matrix.dataset == nil {
@@ -143,7 +151,7 @@ public enum Converter {
             }
             try matrix.dataset?.writeRows(firstRow: block.firstRow, rowCount: block.rowCount, columns: block.dimension, from: block.values)
             matrix.bytesSinceRelease += block.values.count * MemoryLayout<Float>.size
-            if matrix.bytesSinceRelease >= 32 << 20 {
+            if releasePages && matrix.bytesSinceRelease >= 32 << 20 {
                 file.releaseWrittenPages()
                 matrix.bytesSinceRelease = 0
             }
@@ -154,8 +162,9 @@ public enum Converter {
     }
 
     /// Counts the lines of a text file up to its last non-blank one (a fast `memchr` pass), for sizing a dataset.
-    static func countVectorLines(_ path: String) throws -> Int {
+    static func countVectorLines(_ path: String, dropConsumedPages: Bool = false) throws -> Int {
         let reader = try LineBlockReader(path: path)
+        reader.dropConsumedPages = dropConsumedPages
         var lastContentLine = 0
         while let block = try reader.next() {
             // Walk back over trailing blank lines of this block; stop at the first byte of content.
@@ -193,4 +202,10 @@ private final class MatrixBox: @unchecked Sendable {
 public enum ProbeVersion {
     /// Semantic version of this build.
     public static let string = "0.1.0"
+}
+
+/// The size of a file in bytes (0 if it cannot be read).
+func fileSize(_ path: String) -> Int {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : 0
 }

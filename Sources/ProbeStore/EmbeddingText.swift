@@ -40,6 +40,8 @@ public struct EmbeddingTextReader: Sendable {
     public var blockBytes: Int = 4 << 20
     /// Parser threads per block.
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Drop what was read from the page cache as the file streams by (for files larger than RAM).
+    public var dropConsumedPages = false
 
     /// Creates a reader for `path`, optionally checking its row count.
     public init(path: String, expectedRows: Int? = nil, expectedRowsSource: String? = nil) {
@@ -57,6 +59,7 @@ public struct EmbeddingTextReader: Sendable {
         consume: @escaping (EmbeddingRowBlock) throws -> Void
     ) throws -> EmbeddingTextSummary {
         let lines = try LineBlockReader(path: path, blockBytes: blockBytes)
+        lines.dropConsumedPages = dropConsumedPages
         let parts = max(1, threads)
         let pipeline = WritePipeline(consume: consume)
         var dimension: Int? = nil

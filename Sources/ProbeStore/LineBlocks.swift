@@ -77,7 +77,7 @@ final class LineBlockReader {
             pendingShift = length
             nextLine += lines
             bytesConsumed += length
-            if bytesConsumed - droppedUpTo >= 64 << 20 {
+            if dropConsumedPages && bytesConsumed - droppedUpTo >= 64 << 20 {
                 file.dropCachedBytes(before: bytesConsumed)
                 droppedUpTo = bytesConsumed
             }
@@ -87,6 +87,8 @@ final class LineBlockReader {
 
     private var pendingShift = 0
     private var droppedUpTo = 0
+    /// Drop consumed bytes from the page cache as the file is read (for files larger than RAM).
+    var dropConsumedPages = false
 
     private func lastNewline(_ base: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int? {
         var index = count - 1
