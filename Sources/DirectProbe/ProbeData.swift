@@ -37,7 +37,7 @@ public enum EmbeddingInput {
     public static func open(_ path: String, entityCount: Int, entitiesPath: String,
                             scratchFolder: String, name: String, showProgress: Bool) throws -> EmbeddingMatrix {
         let (file, key) = splitStorePath(path)
-        if file.hasSuffix(".h5") || file.hasSuffix(".hdf5") {
+        if isStore(file) {
             let store = try ProbeStoreFile(path: file)
             let dataset: String
             if let key {
@@ -64,6 +64,9 @@ public enum EmbeddingInput {
                                                 expectedRows: entityCount, options: options, expectedRowsSource: entitiesPath)
         return try EmbeddingMatrix(path: output, dataset: "/embeddings/\(name)")
     }
+
+    /// Whether a path names an HDF5 store (by its extension).
+    static func isStore(_ path: String) -> Bool { path.hasSuffix(".h5") || path.hasSuffix(".hdf5") }
 
     /// Splits `store.h5:key` into the file and the key (a Windows drive letter is not a key).
     static func splitStorePath(_ path: String) -> (String, String?) {

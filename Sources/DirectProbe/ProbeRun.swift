@@ -81,10 +81,9 @@ public struct ProbeRun {
     }
 
     private func loadTraining(log: RunLog, scratch: String) throws -> LabeledPoints {
-        let labelSet = try LabelSet(contentsOf: configuration.labelSetPath)
+        let labelSet = try Self.readLabelSet(configuration.labelSetPath)
         log.info("Load entities from \(configuration.entitiesPath)")
-        var labels: [Int32] = []
-        try EntityFile.read(configuration.entitiesPath, labels: labelSet) { block in labels.append(contentsOf: block.map { Int32($0.label) }) }
+        let labels = try Self.readEntityLabels(configuration.entitiesPath, labelSet: labelSet)
         log.info("Finish loading \(labels.count) entities...")
         log.info("Label size=\(labelSet.count)")
         guard let embeddings = configuration.embeddingsPath else {
@@ -95,6 +94,29 @@ public struct ProbeRun {
                                              scratchFolder: scratch, name: "train", showProgress: verbose)
         log.info("Finish loading embeddings: \(matrix.rowCount) x \(matrix.dimension)\(matrix.isMemoryMapped ? " (memory-mapped)" : "")")
         return try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: embeddings)
+    }
+
+    /// Reads the label set from `tags.txt`, or from a store (`store.h5`).
+    static func readLabelSet(_ path: String) throws -> LabelSet {
+        let (file, _) = EmbeddingInput.splitStorePath(path)
+        if EmbeddingInput.isStore(file) { return try ProbeStoreFile(path: file).labels() }
+        return try LabelSet(contentsOf: path)
+    }
+
+    /// Reads every entity's label index from an entities file, or from a store (`store.h5:<split>`).
+    static func readEntityLabels(_ path: String, labelSet: LabelSet) throws -> [Int32] {
+        let (file, split) = EmbeddingInput.splitStorePath(path)
+        if EmbeddingInput.isStore(file) {
+            guard let split else { throw InputError(file: path, "name the split of the entities as \(file):<split> (e.g. \(file):train)") }
+            let labels = try ProbeStoreFile(path: file).entityLabels(split: split)
+            if let bad = labels.first(where: { $0 < 0 || Int($0) >= labelSet.count }) {
+                throw InputError(file: path, "label index \(bad) outside the \(labelSet.count) labels")
+            }
+            return labels
+        }
+        var labels: [Int32] = []
+        try EntityFile.read(path, labels: labelSet) { block in labels.append(contentsOf: block.map { Int32($0.label) }) }
+        return labels
     }
 
     /// The cluster number of every point for clusters in order.
