@@ -19,11 +19,14 @@ let package = Package(
             name: "CHDF5", pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev", "zlib1g-dev"]), .brew(["hdf5"])]),
         .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
 
         // text -> store: parsing, HDF5 layout, converter, block reader.
-        .target(name: "ProbeStore", dependencies: ["CHDF5"]),
+        .target(name: "ProbeStore", dependencies: ["CHDF5", "CZlib"]),
         // store -> kernels: tiled pairwise distances (no knowledge of files).
         .target(name: "ProbeKernels", dependencies: ["CBLAS"]),
         // kernels -> solvers: separability and hull distances with certificates.

@@ -91,39 +91,35 @@ public struct Analyzer {
         return clusters
     }
 
-    /// Computes every measure for `clusters` (already filtered).
-    public func analyze(_ clusters: [Cluster]) throws -> Analysis {
-        let labelCount = points.labelSet.count
-        let geometry = ClusterGeometry(points: points)
+    /// The exact hull distance of every pair of clusters with different labels (i < j),
+    /// in parallel over pairs; pairs found in `known` (by node ids) are not solved again.
+    public func clusterDistances(_ clusters: [Cluster], known: [NodePair: ClusterPairDistance] = [:]) throws -> [ClusterPairDistance] {
         var pairs: [(Int, Int)] = []
         for i in clusters.indices {
             for j in (i + 1)..<clusters.count where clusters[i].label != clusters[j].label { pairs.append((i, j)) }
         }
         log.info("Computing the distances between clusters: \(pairs.count) pairs")
         let bar = showProgress ? ProgressBar("hull distances", total: Double(pairs.count)) : nil
-        let results = LockedArray<Result<ClusterPairDistance, Error>>(count: pairs.count,
-                                                                      initial: .success(ClusterPairDistance(first: 0, second: 0, distance: 0, lowerBound: 0)))
-        let next = LockedCounter()
-        let done = LockedCounter()
+        defer { bar?.finish() }
+        let geometry = ClusterGeometry(points: points)
         let pairList = pairs
-        DispatchQueue.concurrentPerform(iterations: min(threads, max(1, pairs.count))) { _ in
-            while true {
-                let index = next.add(1) - 1
-                guard index < pairList.count else { return }
-                let (i, j) = pairList[index]
-                results[index] = Result {
-                    let a = try geometry.pointMatrix(clusters[i].members)
-                    let b = try geometry.pointMatrix(clusters[j].members)
-                    let solved = hullDistance(a, b, relativeAccuracy: 1e-7)
-                    let overlapping = solved.verdict == .overlapping
-                    return ClusterPairDistance(first: i, second: j, distance: overlapping ? 0 : solved.upperBound,
-                                               lowerBound: overlapping ? 0 : solved.lowerBound)
-                }
-                bar?.update(Double(done.add(1)))
+        return try parallelMap(pairList.count, threads: threads, progress: bar) { index in
+            let (i, j) = pairList[index]
+            if let cached = known[NodePair(clusters[i].node, clusters[j].node)] {
+                return ClusterPairDistance(first: i, second: j, distance: cached.distance, lowerBound: cached.lowerBound)
             }
+            let solved = hullDistance(try geometry.pointMatrix(clusters[i].members),
+                                      try geometry.pointMatrix(clusters[j].members), relativeAccuracy: 1e-7)
+            let overlapping = solved.verdict == .overlapping
+            return ClusterPairDistance(first: i, second: j, distance: overlapping ? 0 : solved.upperBound,
+                                       lowerBound: overlapping ? 0 : solved.lowerBound)
         }
-        bar?.finish()
-        let clusterPairs = try results.values.map { try $0.get() }
+    }
+
+    /// Computes every measure for `clusters` (already filtered).
+    public func analyze(_ clusters: [Cluster], known: [NodePair: ClusterPairDistance] = [:]) throws -> Analysis {
+        let labelCount = points.labelSet.count
+        let clusterPairs = try clusterDistances(clusters, known: known)
 
         // Label-pair means, in the reference's order of accumulation (cluster pairs ascending).
         var sums = [Double](repeating: 0, count: labelCount * labelCount)

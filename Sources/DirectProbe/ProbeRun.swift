@@ -24,13 +24,26 @@ public struct ProbeRun {
         public let analysis: Analysis
         /// The probing result, in mode `probing`.
         public let probing: ProbingResult?
+        /// The test-set prediction, when test inputs are configured.
+        public let prediction: TestPrediction?
+        /// The summary written as `summary.json`.
+        public let summary: RunSummary
         /// The output folder.
         public let outputFolder: String
     }
 
     /// Runs the configured mode.
     public func run() throws -> Outcome {
+        if configuration.mode == .batchProbing {
+            throw InputError(file: "config", "mode batch_probing runs through BatchProbe")
+        }
         let started = Date()
+        var timings: [String: Double] = [:]
+        func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+            let start = Date()
+            defer { timings[phase, default: 0] += Date().timeIntervalSince(start) }
+            return try body()
+        }
         let log = RunLog(echo: verbose)
         let writer = try ResultWriter(folder: configuration.outputPath, force: force)
         let scratch = (configuration.outputPath as NSString).appendingPathComponent(".probe-scratch")
@@ -38,9 +51,9 @@ public struct ProbeRun {
         if let comments = configuration.comments { log.info("Comments: \(comments)") }
         log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads")
 
-        let points = try loadTraining(log: log, scratch: scratch)
+        let points = try timed("load") { try loadTraining(log: log, scratch: scratch) }
         var probing: ProbingResult? = nil
-        let clusters: [Cluster]
+        let assignment: [Int]
         let analyzer = Analyzer(points: points, threads: threads, showProgress: verbose, log: log)
         switch configuration.mode {
         case .probing:
@@ -48,52 +61,111 @@ public struct ProbeRun {
             options.rate = configuration.rate
             options.threads = threads
             options.showProgress = verbose
-            let phase = Date()
-            let result = try Prober(points: points, options: options, log: log).run()
-            log.info(String(format: "Probing took %.3f s (%d overlap solver calls)", Date().timeIntervalSince(phase), result.solverCalls))
+            let result = try timed("probing") { try Prober(points: points, options: options, log: log).run() }
+            log.info(String(format: "Probing took %.3f s (%d overlap solver calls)", timings["probing"] ?? 0, result.solverCalls))
             probing = result
             log.info("Dumping the clusters...")
             try writer.writeClusters(result.clusters, pointCount: points.count)
-            let assignment = clusterNumbers(result.clusters, pointCount: points.count)
-            clusters = try analyzer.clusters(fromAssignment: assignment)
-        case .prediction:
+            assignment = clusterNumbers(result.clusters, pointCount: points.count)
+        case .prediction, .batchProbing:
             guard let path = configuration.probingClusterPath else {
                 throw InputError(file: "config", "mode prediction needs clustering.probing_cluster_path")
             }
             log.info("Loading the clusters from \(path)")
-            clusters = try analyzer.clusters(fromAssignment: try Self.readClusterFile(path, pointCount: points.count))
-        case .batchProbing:
-            throw InputError(file: "config", "mode batch_probing is not available in this version")
+            assignment = try Self.readClusterFile(path, pointCount: points.count)
         }
-        log.info("Analysing \(clusters.count) clusters of more than 5 points...")
-        let phase = Date()
-        let analysis = try analyzer.analyze(clusters)
-        log.info(String(format: "Analysis took %.3f s", Date().timeIntervalSince(phase)))
+        let allClusters = try analyzer.clusters(fromAssignment: assignment, minimumSize: 0)
+        let analysed = allClusters.filter { $0.count > 5 }
+
+        // DirectProbe's test-set prediction and cluster distances, over all clusters.
+        var prediction: TestPrediction? = nil
+        var known: [NodePair: ClusterPairDistance] = [:]
+        if let testEntities = configuration.testEntitiesPath, let testEmbeddings = configuration.testEmbeddingsPath {
+            let test = try timed("load") {
+                try loadSplit(entities: testEntities, embeddings: testEmbeddings, labelSet: points.labelSet, name: "test", log: log, scratch: scratch)
+            }
+            log.info("Start prediction: \(test.count) test points, \(allClusters.count) clusters...")
+            let result = try timed("prediction") {
+                try Predictor(training: points, threads: threads, showProgress: verbose).predict(test, clusters: allClusters)
+            }
+            log.info("Acc=\(result.accuracy)")
+            log.info("Writing predictions to file...")
+            try writer.writePredictions(result, clusters: allClusters, labels: points.labelSet.labels)
+            prediction = result
+            let pairs = try timed("cluster distances") { try analyzer.clusterDistances(allClusters) }
+            log.info("Writing pair-wise distances...")
+            try writer.writeClusterDistances(pairs, clusters: allClusters, labels: points.labelSet.labels)
+            let distances = pairs.map(\.distance)
+            if let low = distances.min(), let high = distances.max() {
+                log.info("MinConvexDistance=\(low)")
+                log.info("MaxConvexDistance=\(high)")
+                log.info("AverageConvexDistance=\(distances.reduce(0, +) / Double(distances.count))")
+            }
+            for pair in pairs { known[NodePair(allClusters[pair.first].node, allClusters[pair.second].node)] = pair }
+        }
+
+        log.info("Analysing \(analysed.count) clusters of more than 5 points...")
+        let analysis = try timed("analysis") { try analyzer.analyze(analysed, known: known) }
+        log.info(String(format: "Analysis took %.3f s", timings["analysis"] ?? 0))
         try writer.writeAnalysis(analysis)
         if let value = analysis.globalMinimum { log.info("global min dis=\(value)") }
         if let value = analysis.meanInsideMean { log.info("mean_inside_mean_dis=\(value)") }
         if let value = analysis.maxInsideMax { log.info("max inside max dis=\(value)") }
         if let value = analysis.insideMaxOverOutsideMin { log.info("Inside max / outside min = \(value)") }
         if let value = analysis.insideMeanOverOutsideMin { log.info("Inside mean / outside min = \(value)") }
-        log.info(String(format: "Total time %.3f s", Date().timeIntervalSince(started)))
+
+        timings["total"] = Date().timeIntervalSince(started)
+        var summary = RunSummary(mode: configuration.mode.rawValue, created: isoNow(), comments: configuration.comments,
+                                 labels: points.labelSet.labels, clusters: allClusters.count, clusters_analysed: analysed.count,
+                                 linear: probing?.isLinear, first_error_state: probing?.firstErrorState, merges: probing?.mergeCount,
+                                 summary: .init(), per_label: [], label_pairs: [], accuracy: prediction?.accuracy,
+                                 timings_seconds: timings, peak_memory_bytes: peakResidentMemory(), threads: threads)
+        summary.record(analysis)
+        summary.inputs = try describeInputs(points: points)
+        log.info(String(format: "Total time %.3f s, peak memory %.1f MB", timings["total"] ?? 0, Double(summary.peak_memory_bytes ?? 0) / 1e6))
+        try writer.write("summary.json", try summary.json())
         try writer.write("log.txt", log.text)
-        return Outcome(analysis: analysis, probing: probing, outputFolder: writer.folder)
+        return Outcome(analysis: analysis, probing: probing, prediction: prediction, summary: summary, outputFolder: writer.folder)
+    }
+
+    /// The inputs with their content checksums, for `summary.json`.
+    private func describeInputs(points: LabeledPoints) throws -> [String: RunSummary.Input] {
+        var inputs: [String: RunSummary.Input] = [:]
+        func add(_ key: String, _ path: String?, rows: Int? = nil, dimension: Int? = nil) {
+            guard let path else { return }
+            let (file, _) = EmbeddingInput.splitStorePath(path)
+            let checksum = try? ContentChecksum(path: file)
+            inputs[key] = RunSummary.Input(path: path, checksum: checksum?.description, rows: rows, dimension: dimension)
+        }
+        add("labels", configuration.labelSetPath)
+        add("entities", configuration.entitiesPath, rows: points.count)
+        add("embeddings", configuration.embeddingsPath, rows: points.count, dimension: points.dimension)
+        add("test_entities", configuration.testEntitiesPath)
+        add("test_embeddings", configuration.testEmbeddingsPath)
+        add("clusters", configuration.mode == .prediction ? configuration.probingClusterPath : nil)
+        return inputs
+    }
+
+    private func loadSplit(entities: String, embeddings: String, labelSet: LabelSet, name: String, log: RunLog, scratch: String) throws -> LabeledPoints {
+        log.info("Load entities from \(entities)")
+        let labels = try Self.readEntityLabels(entities, labelSet: labelSet)
+        log.info("Finish loading \(labels.count) entities...")
+        log.info("Loading embeddings from \(embeddings)")
+        let matrix = try EmbeddingInput.open(embeddings, entityCount: labels.count, entitiesPath: entities,
+                                             scratchFolder: scratch, name: name, showProgress: verbose)
+        log.info("Finish loading embeddings: \(matrix.rowCount) x \(matrix.dimension)\(matrix.isMemoryMapped ? " (memory-mapped)" : "")")
+        return try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: embeddings)
     }
 
     private func loadTraining(log: RunLog, scratch: String) throws -> LabeledPoints {
         let labelSet = try Self.readLabelSet(configuration.labelSetPath)
-        log.info("Load entities from \(configuration.entitiesPath)")
-        let labels = try Self.readEntityLabels(configuration.entitiesPath, labelSet: labelSet)
-        log.info("Finish loading \(labels.count) entities...")
-        log.info("Label size=\(labelSet.count)")
         guard let embeddings = configuration.embeddingsPath else {
             throw InputError(file: "config", "data.embeddings_path is required in mode \(configuration.mode)")
         }
-        log.info("Loading embeddings from \(embeddings)")
-        let matrix = try EmbeddingInput.open(embeddings, entityCount: labels.count, entitiesPath: configuration.entitiesPath,
-                                             scratchFolder: scratch, name: "train", showProgress: verbose)
-        log.info("Finish loading embeddings: \(matrix.rowCount) x \(matrix.dimension)\(matrix.isMemoryMapped ? " (memory-mapped)" : "")")
-        return try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: embeddings)
+        let points = try loadSplit(entities: configuration.entitiesPath, embeddings: embeddings, labelSet: labelSet,
+                                   name: "train", log: log, scratch: scratch)
+        log.info("Label size=\(labelSet.count)")
+        return points
     }
 
     /// Reads the label set from `tags.txt`, or from a store (`store.h5`).

@@ -1,0 +1,80 @@
+import Foundation
+import ProbeGeometry
+import ProbeStore
+
+/// DirectProbe's test-set prediction (SPEC §5): every test point gets the label of the
+/// cluster whose convex hull is nearest (exact point-to-hull distance, 0 inside).
+public struct TestPrediction: Sendable {
+    /// For each test point, every cluster (position in `clusters`) with its distance, nearest first
+    /// (ties: the lower cluster number).
+    public let rankings: [[(cluster: Int, distance: Double)]]
+    /// Gold label index of each test point.
+    public let gold: [Int32]
+    /// Fraction of test points whose nearest cluster has their gold label.
+    public let accuracy: Double
+}
+
+/// Computes test-set predictions against a fixed set of clusters, in parallel over test points.
+public struct Predictor {
+    let training: LabeledPoints
+    let threads: Int
+    let showProgress: Bool
+
+    /// Creates a predictor over the training points the clusters are made of.
+    public init(training: LabeledPoints, threads: Int, showProgress: Bool) {
+        self.training = training
+        self.threads = max(1, threads)
+        self.showProgress = showProgress
+    }
+
+    /// Ranks every cluster for every test point by point-to-hull distance.
+    public func predict(_ test: LabeledPoints, clusters: [Cluster]) throws -> TestPrediction {
+        guard test.dimension == training.dimension else {
+            throw InputError(file: test.source, "test vectors have \(test.dimension) values, training vectors \(training.dimension)")
+        }
+        let geometry = ClusterGeometry(points: training)
+        // Each cluster's points are gathered once and shared by all test points.
+        let hulls = try clusters.map { try geometry.pointMatrix($0.members) }
+        let bar = showProgress ? ProgressBar("prediction", total: Double(test.count)) : nil
+        defer { bar?.finish() }
+        let d = test.dimension
+        let matrix = test.matrix
+        let rankings = try parallelMap(test.count, threads: threads, progress: bar) { row -> [(cluster: Int, distance: Double)] in
+            var point = [Float](repeating: 0, count: d)
+            try point.withUnsafeMutableBufferPointer { try matrix.readRows(row..<(row + 1), into: $0) }
+            let distances = hulls.enumerated().map { index, hull -> (cluster: Int, distance: Double) in
+                let solved = pointDistance(hull, to: point, relativeAccuracy: 1e-7)
+                return (index, solved.verdict == .overlapping ? 0 : solved.upperBound)
+            }
+            return distances.sorted { $0.distance < $1.distance || ($0.distance == $1.distance && $0.cluster < $1.cluster) }
+        }
+        var correct = 0
+        for (row, ranking) in rankings.enumerated() {
+            if let best = ranking.first, clusters[best.cluster].label == Int(test.labels[row]) { correct += 1 }
+        }
+        return TestPrediction(rankings: rankings, gold: test.labels, accuracy: test.count > 0 ? Double(correct) / Double(test.count) : 0)
+    }
+}
+
+extension ResultWriter {
+    /// Writes `prediction.txt`: `gold<TAB>k-Label,d<TAB>…` over all clusters by increasing distance.
+    func writePredictions(_ prediction: TestPrediction, clusters: [Cluster], labels: [String]) throws {
+        var text = ""
+        for (row, ranking) in prediction.rankings.enumerated() {
+            text += labels[Int(prediction.gold[row])]
+            for entry in ranking {
+                text += "\t\(clusters[entry.cluster].node)-\(labels[clusters[entry.cluster].label]),\(Self.format(entry.distance))"
+            }
+            text += "\n"
+        }
+        try write("prediction.txt", text)
+    }
+
+    /// Writes `dis.txt`: `(i-A, j-B): d` for every pair of clusters with different labels.
+    func writeClusterDistances(_ pairs: [ClusterPairDistance], clusters: [Cluster], labels: [String]) throws {
+        try write("dis.txt", pairs.map { pair in
+            let a = clusters[pair.first], b = clusters[pair.second]
+            return "(\(a.node)-\(labels[a.label]), \(b.node)-\(labels[b.label])): \(Self.format(pair.distance))\n"
+        }.joined())
+    }
+}
