@@ -15,8 +15,12 @@ struct Probe: ParsableCommand {
         interpolation; paths relative to the working directory) and runs its mode:
           probing      cluster the training embeddings, then analyse the clusters
           prediction   analyse the clusters in clustering.probing_cluster_path
+          batch_probing  measure those clusters in every layer of every iteration
+                       under data.batch_embeddings_path (resumes an interrupted batch)
+        With data.test_entities_path and data.test_embeddings_path, also predicts the
+        test labels (DirectProbe): prediction.txt, dis.txt and Acc= in the log.
         Results in run.output_path: clusters.txt, vec.txt, outside_min.txt,
-        inside_mean.txt, inside_max.txt, log.txt (numbers with 4 decimals).
+        inside_mean.txt, inside_max.txt, log.txt, summary.json (numbers with 4 decimals).
         Embeddings may be .txt files (converted once, streaming) or HDF5 stores written by
         probe-convert, named as store.h5:<key> (e.g. data.h5:all-MiniLM-L6-v2/train/0/6).
         """)
@@ -27,7 +31,7 @@ struct Probe: ParsableCommand {
     @Option(help: "Override run.output_path.")
     var output: String?
 
-    @Option(help: "Override clustering.mode (probing, prediction).")
+    @Option(help: "Override clustering.mode (probing, prediction, batch_probing).")
     var mode: String?
 
     @Option(help: "Override data.embeddings_path.")
@@ -58,7 +62,19 @@ struct Probe: ParsableCommand {
             for (section, key, value) in overrides {
                 if let value { try file.setValue(value, forKey: key, in: section) }
             }
-            var job = ProbeRun(configuration: try ProbeConfiguration(file))
+            let configuration = try ProbeConfiguration(file)
+            if configuration.mode == .batchProbing {
+                var batch = BatchProbe(configuration: configuration)
+                batch.force = force
+                batch.threads = max(1, threads)
+                batch.verbose = !quiet
+                let outcome = try batch.run()
+                if !quiet {
+                    print("\(outcome.iterations.count) iterations, \(outcome.computed) layers computed, \(outcome.reused) reused; results in \(configuration.outputPath)")
+                }
+                return
+            }
+            var job = ProbeRun(configuration: configuration)
             job.force = force
             job.threads = max(1, threads)
             job.verbose = !quiet

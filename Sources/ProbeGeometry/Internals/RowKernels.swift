@@ -88,12 +88,24 @@ struct RowSet {
         return best
     }
 
-    /// The mean of the points and the largest distance of a point from it.
-    func centroidAndRadius() -> (centroid: [Double], radius: Double) {
+    /// `⟨point, x⟩` for every point, in order, into `values` (`count` entries).
+    func products(along x: UnsafePointer<Double>, into values: UnsafeMutableBufferPointer<Double>) {
+        for index in 0..<count { values[index] = dot(row(index), x, dimension) }
+    }
+
+    /// The mean of the points, the largest distance of a point from it, and the largest
+    /// point norm (as ``largestNorm()`` computes it), in two passes over the points.
+    func centroidRadiusAndLargestNorm() -> (centroid: [Double], radius: Double, largestNorm: Double) {
         var centroid = [Double](repeating: 0, count: dimension)
+        var largest = 0.0
         for index in 0..<count {
             let p = row(index)
-            for i in 0..<dimension { centroid[i] += Double(p[i]) }
+            var s = 0.0
+            for i in 0..<dimension {
+                centroid[i] += Double(p[i])
+                s += Double(p[i]) * Double(p[i])
+            }
+            largest = max(largest, s)
         }
         let scale = 1 / Double(count)
         for i in 0..<dimension { centroid[i] *= scale }
@@ -107,7 +119,7 @@ struct RowSet {
             }
             radiusSquared = max(radiusSquared, s)
         }
-        return (centroid, radiusSquared.squareRoot())
+        return (centroid, radiusSquared.squareRoot(), largest.squareRoot())
     }
 
     /// The largest Euclidean norm of a point.
