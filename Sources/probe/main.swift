@@ -9,7 +9,22 @@ import ProbeStore
 struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
-        abstract: "Probe an embedding space with DirectProbe and write the closer-look measures.",
+        abstract: "Probe embedding spaces with DirectProbe and the closer-look measures.",
+        subcommands: [Run.self, Compare.self],
+        defaultSubcommand: Run.self)
+}
+
+/// Prints an error the way every subcommand does and exits with status 1.
+func fail(_ error: Error) -> ExitCode {
+    FileHandle.standardError.write(Data("probe: error: \(error)\n".utf8))
+    return ExitCode(1)
+}
+
+/// `probe run` (the default): run the job a config.ini describes.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the job of a config.ini (the default subcommand).",
         discussion: """
         Reads a config.ini in the reference's format (Python configparser with extended
         interpolation; paths relative to the working directory) and runs its mode:
@@ -86,8 +101,50 @@ struct Probe: ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("probe: error: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw fail(error)
+        }
+    }
+}
+
+/// `probe compare A B`: how two probed spaces differ (the closer-look paper's analysis).
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two result folders (e.g. before and after fine-tuning).",
+        discussion: """
+        Prints the Pearson correlation of the two label-pair distance vectors (vec.txt),
+        each label's minimum distance (outside_min.txt) in both spaces and its change, how
+        many labels moved apart or closer, and how far each label's centroid moved when the
+        same points are probed in both spaces (embeddings from each folder's summary.json,
+        or --embeddings-a/--embeddings-b).
+        """)
+
+    @Argument(help: "The first result folder (e.g. before fine-tuning).")
+    var a: String
+    @Argument(help: "The second result folder.")
+    var b: String
+    @Option(help: "Embeddings of the first space (.txt or store.h5:<key>), if not in A's summary.json.")
+    var embeddingsA: String?
+    @Option(help: "Embeddings of the second space.")
+    var embeddingsB: String?
+    @Option(help: "The entities file of the points (default: A's).")
+    var entities: String?
+    @Option(help: "The label set (default: A's).")
+    var labels: String?
+    @Option(help: "Also write the comparison as JSON to this file.")
+    var json: String?
+
+    func run() throws {
+        do {
+            let comparison = try SpaceComparison.compare(a, b, embeddingsA: embeddingsA, embeddingsB: embeddingsB,
+                                                         entities: entities, labelSet: labels)
+            print(comparison.table(), terminator: "")
+            if let json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(comparison).write(to: URL(fileURLWithPath: json))
+            }
+        } catch {
+            throw fail(error)
         }
     }
 }

@@ -2,12 +2,19 @@
 //
 // The polytope A − B has |A|·|B| vertices, never enumerated: its linear-minimisation oracle
 // separates, argmin_{v ∈ A−B} ⟨x, v⟩ = argmin_a ⟨x, a⟩ − argmax_b ⟨x, b⟩, one pass over
-// the points. Each major iteration makes that pass, which also yields the duality gap:
+// the points. Over all points that pass also yields the duality gap:
 // ‖x‖ ≥ distance ≥ min_v ⟨x, v⟩ / ‖x‖ (the margin of the hyperplane normal to x). The
 // violator joins the corral; minor iterations move x to the affine minimiser of the corral,
 // dropping vertices whose affine weight turns non-positive, until x lies inside it.
 // In exact arithmetic ‖x‖ decreases strictly and the method ends after finitely many
 // steps with the exact nearest points (Wolfe 1976).
+//
+// Large sets run the oracle on working sets (see WorkingSet.swift): the first iteration
+// makes a full pass and keeps its best points of each side; later iterations search only
+// those until the stopping rule holds on them, and then one full pass either certifies
+// the bounds over all points or adds the best violators outside the sets and goes on.
+// Lower bounds, and so every separable verdict, come from full passes only; upper bounds
+// are distances between actual convex combinations wherever they come from.
 
 /// When the solver may stop.
 enum StopRule {
@@ -22,13 +29,15 @@ func overlapTolerance(scale: Double) -> Double {
     1e-7 * max(scale, 1e-30)
 }
 
-func solveNearestPoints(_ a: PointMatrix, _ b: PointMatrix, rule: StopRule) -> HullSeparation {
+func solveNearestPoints(
+    _ a: PointMatrix, _ b: PointMatrix, rule: StopRule, policy: WorkingSetPolicy = .standard
+) -> HullSeparation {
     precondition(
         a.dimension == b.dimension,
         "ProbeGeometry: point sets of dimension \(a.dimension) and \(b.dimension)")
     return a.withRows { rowsA in
         b.withRows { rowsB in
-            NearestPointSolver(a: rowsA, b: rowsB).run(rule)
+            NearestPointSolver(a: rowsA, b: rowsB).run(rule, policy: policy)
         }
     }
 }
@@ -50,11 +59,11 @@ private struct NearestPointSolver {
         return (0..<dimension).map { Double(pa[$0]) - Double(pb[$0]) }
     }
 
-    func run(_ rule: StopRule) -> HullSeparation {
+    func run(_ rule: StopRule, policy: WorkingSetPolicy) -> HullSeparation {
         let d = dimension
-        let tolerance = overlapTolerance(scale: max(a.largestNorm(), b.largestNorm()))
-        let (centroidA, radiusA) = a.centroidAndRadius()
-        let (centroidB, radiusB) = b.centroidAndRadius()
+        let (centroidA, radiusA, largestA) = a.centroidRadiusAndLargestNorm()
+        let (centroidB, radiusB, largestB) = b.centroidRadiusAndLargestNorm()
+        let tolerance = overlapTolerance(scale: max(largestA, largestB))
 
         // Start from the vertex that is extreme along the line of the centroids.
         var direction = (0..<d).map { centroidA[$0] - centroidB[$0] }
@@ -79,6 +88,19 @@ private struct NearestPointSolver {
         // Safety net only: Wolfe's method terminates, but rounding can make it cycle.
         let iterationLimit = 50 * (d + 2) + 1000
 
+        // Working sets only pay when a side has more points than the policy starts with;
+        // otherwise every iteration makes a full pass, Wolfe's method as such.
+        let useWorkingSets = policy.initialSize < max(a.count, b.count)
+        var setA = WorkingSet(pointCount: useWorkingSets ? a.count : 0, dimension: d)
+        var setB = WorkingSet(pointCount: useWorkingSets ? b.count : 0, dimension: d)
+        var productsA = [Double](repeating: 0, count: useWorkingSets ? a.count : 0)
+        var productsB = [Double](repeating: 0, count: useWorkingSets ? b.count : 0)
+        // Whether the next oracle call searches the working sets (after the first pass,
+        // until they hold every point).
+        var restricted = false
+        // Set when rounding spoilt a step on the working sets: certify where it stopped.
+        var finishing = false
+
         while true {
             let x = corral.currentPoint()
             let xx = x.reduce(0) { $0 + $1 * $1 }
@@ -92,8 +114,47 @@ private struct NearestPointSolver {
             if upper <= tolerance { break }
 
             iterations += 1
+            let noise = 1e-13 * upper * (upper + shift.squareRoot())
+
+            if restricted && !finishing {
+                let (i, minA) = x.withUnsafeBufferPointer { setA.extreme(along: $0.baseAddress!, sign: 1) }
+                let (j, maxB) = x.withUnsafeBufferPointer { setB.extreme(along: $0.baseAddress!, sign: -1) }
+                let xv = minA - maxB
+                let lower = xv / upper
+                // Converged on the sets: the stopping rule holds on them (for a decision,
+                // a margin above the tolerance and within half of the distance, so that
+                // the full pass is likely to confirm it), or a numerical end.
+                let ruleHolds: Bool
+                switch rule {
+                case .decision:
+                    ruleHolds = lower > tolerance && nearest.upper - lower <= 0.5 * nearest.upper
+                case .accuracy(let relative):
+                    ruleHolds = lower > tolerance && nearest.upper - lower <= relative * nearest.upper
+                }
+                let converged = ruleHolds || xx - xv <= noise || corral.contains(i, j)
+                    || iterations >= iterationLimit || iterationsWithoutProgress > 20
+                if !converged && corral.append(vertex(i, j), indexA: i, indexB: j) {
+                    if !minorCycle(&corral) { finishing = true }
+                    continue
+                }
+                // Converged, or the step was affinely dependent: a full pass at this x decides.
+            }
+
+            // A full pass: the exact oracle over every point, the only source of lower bounds.
             let (extremeA, extremeB) = x.withUnsafeBufferPointer { x in
-                (a.minimum(along: x.baseAddress!), b.maximum(along: x.baseAddress!))
+                guard useWorkingSets else {
+                    return (a.minimum(along: x.baseAddress!), b.maximum(along: x.baseAddress!))
+                }
+                // Keep every product: the sets grow by the best violators among them.
+                return (
+                    productsA.withUnsafeMutableBufferPointer { values in
+                        a.products(along: x.baseAddress!, into: values)
+                        return extreme(UnsafeBufferPointer(values), sign: 1)
+                    },
+                    productsB.withUnsafeMutableBufferPointer { values in
+                        b.products(along: x.baseAddress!, into: values)
+                        return extreme(UnsafeBufferPointer(values), sign: -1)
+                    })
             }
             let (i, minA) = extremeA, (j, maxB) = extremeB
             let xv = minA - maxB
@@ -111,11 +172,41 @@ private struct NearestPointSolver {
             // Numerical end: no vertex improves x beyond rounding, the improving vertex is
             // affinely dependent on the corral within rounding, or the loop stopped making
             // progress. The bounds reached are still valid certificates.
-            let noise = 1e-13 * upper * (upper + shift.squareRoot())
-            if xx - xv <= noise || corral.contains(i, j) || iterations >= iterationLimit
-                || iterationsWithoutProgress > 20
+            if xx - xv <= noise || corral.contains(i, j) || iterations >= iterationLimit || finishing
+                || (iterationsWithoutProgress > 20 && !restricted)
             {
                 break
+            }
+            // Once the sets hold every point, the full pass is the whole oracle.
+            if useWorkingSets && !(setA.isComplete && setB.isComplete) {
+                if setA.count == 0 {
+                    // The first pass: the corral's points and the best of each side.
+                    setA.insert(first.0, from: a)
+                    setB.insert(first.1, from: b)
+                    let limit = policy.initialSize
+                    for index in productsA.withUnsafeBufferPointer({
+                        setA.candidates($0, sign: 1, below: .infinity, limit: limit)
+                    }) { setA.insert(index, from: a) }
+                    for index in productsB.withUnsafeBufferPointer({
+                        setB.candidates($0, sign: -1, below: .infinity, limit: limit)
+                    }) { setB.insert(index, from: b) }
+                } else {
+                    // Violators: points that make an improving vertex with the best point of
+                    // the other side, ⟨a, x⟩ − maxB < ‖x‖² (and likewise for b), beyond noise.
+                    let limit = policy.batchSize
+                    let addA = productsA.withUnsafeBufferPointer {
+                        setA.candidates($0, sign: 1, below: xx + maxB - noise, limit: limit)
+                    }
+                    let addB = productsB.withUnsafeBufferPointer {
+                        setB.candidates($0, sign: -1, below: -(minA - xx + noise), limit: limit)
+                    }
+                    // The sets hold every violator, yet the rule fails: a numerical end.
+                    if addA.isEmpty && addB.isEmpty { break }
+                    for index in addA { setA.insert(index, from: a) }
+                    for index in addB { setB.insert(index, from: b) }
+                    iterationsWithoutProgress = 0
+                }
+                restricted = !(setA.isComplete && setB.isComplete)
             }
             guard corral.append(vertex(i, j), indexA: i, indexB: j), minorCycle(&corral) else { break }
         }
@@ -163,6 +254,17 @@ private struct NearestPointSolver {
             corral.weights = corral.weights.map { $0 / total }
         }
     }
+}
+
+/// The index with the smallest `sign·values[i]` and its value, the lowest index on ties, as
+/// ``RowSet/minimum(along:)`` (sign 1) and ``RowSet/maximum(along:)`` (sign −1) find it.
+private func extreme(_ values: UnsafeBufferPointer<Double>, sign: Double) -> (index: Int, value: Double) {
+    var best = (index: 0, value: sign * Double.infinity)
+    for index in 0..<values.count where sign * values[index] < sign * best.value {
+        best = (index, values[index])
+    }
+    // A NaN in the data never wins a comparison; index 0 stands in, as in a plain pass.
+    return best
 }
 
 /// Sums the weights of repeated indices; sorted by index.

@@ -20,7 +20,7 @@ public struct LogFacts: Sendable {
 
     /// Reads the facts from a log file; an unreadable file gives no facts.
     public init(path: String) {
-        guard let data = FileManager.default.contents(atPath: path) else { return }
+        let data = FileManager.default.contents(atPath: path) ?? Data()
         self.init(text: String(decoding: data, as: UTF8.self))
     }
 
