@@ -37,6 +37,16 @@ public struct Analysis: Sendable {
     public var insideMeanOverOutsideMin: Double? { mean(zip(insideMean, outsideMin).filter { $0 != 0 && $1 != 0 }.map { $0 / $1 }) }
 }
 
+/// A cluster's number (in `clusters.txt`), majority label and member rows.
+public struct ClusterMembers: Sendable {
+    /// The cluster number.
+    public let number: Int
+    /// The majority label.
+    public let label: Int
+    /// Member rows, ascending.
+    public let members: [Int32]
+}
+
 /// The hull distance between two analysed clusters.
 public struct ClusterPairDistance: Sendable {
     /// Positions of the two clusters in `Analysis.clusters`.
@@ -67,16 +77,15 @@ public struct Analyzer {
         self.log = log
     }
 
-    /// Builds clusters from a `clusters.txt`-style assignment (cluster number per point),
-    /// each with its majority label (ties: the label met first in point order), keeping
-    /// only clusters of more than `minimumSize` points. Numbering follows the assignment.
-    public func clusters(fromAssignment assignment: [Int], minimumSize: Int = 5) throws -> [Cluster] {
+    /// Groups a `clusters.txt`-style assignment (cluster number per point) into clusters,
+    /// each with its majority label (ties: the label met first in point order), keeping only
+    /// clusters of more than `minimumSize` points. Numbering follows the assignment.
+    public func memberLists(fromAssignment assignment: [Int], minimumSize: Int = 5) -> [ClusterMembers] {
         guard let largest = assignment.max() else { return [] }
         var members = [[Int32]](repeating: [], count: largest + 1)
         for (point, cluster) in assignment.enumerated() { members[cluster].append(Int32(point)) }
-        let geometry = ClusterGeometry(points: points)
-        var clusters: [Cluster] = []
-        for (number, rows) in members.enumerated() where rows.count > minimumSize {
+        var lists: [ClusterMembers] = []
+        for (number, rows) in members.enumerated() where rows.count > minimumSize && !rows.isEmpty {
             var counts: [Int32: Int] = [:]
             var firstSeen: [Int32] = []
             for row in rows {
@@ -86,9 +95,22 @@ public struct Analyzer {
             }
             let top = counts.values.max() ?? 0
             let label = firstSeen.first { counts[$0] == top } ?? 0
-            clusters.append(try geometry.summary(node: number, label: Int(label), members: rows))
+            lists.append(ClusterMembers(number: number, label: Int(label), members: rows))
         }
-        return clusters
+        return lists
+    }
+
+    /// The summaries (centroid, radius) of the given clusters, in parallel over clusters.
+    public func summaries(_ lists: [ClusterMembers]) throws -> [Cluster] {
+        let geometry = ClusterGeometry(points: points)
+        return try parallelMap(lists.count, threads: threads) { index in
+            try geometry.summary(node: lists[index].number, label: lists[index].label, members: lists[index].members)
+        }
+    }
+
+    /// Builds clusters from an assignment: `memberLists` then `summaries`.
+    public func clusters(fromAssignment assignment: [Int], minimumSize: Int = 5) throws -> [Cluster] {
+        try summaries(memberLists(fromAssignment: assignment, minimumSize: minimumSize))
     }
 
     /// The exact hull distance of every pair of clusters with different labels (i < j),

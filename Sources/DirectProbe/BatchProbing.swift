@@ -21,6 +21,8 @@ public struct BatchProbe {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Progress bars and log on stderr.
     public var verbose = true
+    /// The memory budget (default: the config's `run.memory`, else half the machine's memory).
+    public var memory: MemoryBudget? = nil
 
     /// Creates a batch run of `configuration`.
     public init(configuration: ProbeConfiguration) { self.configuration = configuration }
@@ -151,9 +153,14 @@ public struct BatchProbe {
         log.info("Loading embeddings from \(source.path)")
         let matrix = try EmbeddingInput.open(source.path, entityCount: labels.count, entitiesPath: configuration.entitiesPath,
                                              scratchFolder: scratch, name: "layer", showProgress: verbose)
-        let points = try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: source.path)
+        var points = try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: source.path)
+        var lists = Analyzer(points: points, threads: threads, showProgress: verbose, log: log).memberLists(fromAssignment: assignment)
+        let budget = try memory ?? configuration.memory.map(MemoryBudget.init(parsing:)) ?? .automatic
+        if budget.prefersClusterOrderedCopy(matrixBytes: points.count * points.dimension * MemoryLayout<Float>.size) {
+            (points, lists) = try clusterOrdered(points, lists: lists, scratch: scratch, name: "layer")
+        }
         let analyzer = Analyzer(points: points, threads: threads, showProgress: verbose, log: log)
-        let clusters = try analyzer.clusters(fromAssignment: assignment)
+        let clusters = try analyzer.summaries(lists)
         let checker = OverlapChecker(geometry: ClusterGeometry(points: points), threads: threads)
         let l = labelSet.count
         if try checker.anyOverlap(in: clusters) {

@@ -12,6 +12,8 @@ public struct ProbeRun {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Progress bars and log echo on stderr.
     public var verbose = true
+    /// The memory budget (default: the config's `run.memory`, else half the machine's memory).
+    public var memory: MemoryBudget? = nil
 
     /// Creates a run of `configuration`.
     public init(configuration: ProbeConfiguration) {
@@ -45,11 +47,12 @@ public struct ProbeRun {
             return try body()
         }
         let log = RunLog(echo: verbose)
+        let budget = try memory ?? configuration.memory.map(MemoryBudget.init(parsing:)) ?? .automatic
         let writer = try ResultWriter(folder: configuration.outputPath, force: force)
         let scratch = (configuration.outputPath as NSString).appendingPathComponent(".probe-scratch")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         if let comments = configuration.comments { log.info("Comments: \(comments)") }
-        log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads")
+        log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads, memory budget \(budget)")
 
         let points = try timed("load") { try loadTraining(log: log, scratch: scratch) }
         var probing: ProbingResult? = nil
@@ -74,7 +77,16 @@ public struct ProbeRun {
             log.info("Loading the clusters from \(path)")
             assignment = try Self.readClusterFile(path, pointCount: points.count)
         }
-        let allClusters = try analyzer.clusters(fromAssignment: assignment, minimumSize: 0)
+        // Large inputs: copy the points in cluster order first, so that every later gather of a
+        // cluster is one sequential read (the analysis gathers each cluster many times).
+        var lists = analyzer.memberLists(fromAssignment: assignment, minimumSize: 0)
+        var analysisPoints = points
+        if budget.prefersClusterOrderedCopy(matrixBytes: points.count * points.dimension * MemoryLayout<Float>.size) {
+            log.info("Copying the points in cluster order into a scratch store (memory budget \(budget))...")
+            (analysisPoints, lists) = try timed("reorder") { try clusterOrdered(points, lists: lists, scratch: scratch, name: "train") }
+        }
+        let clusterAnalyzer = Analyzer(points: analysisPoints, threads: threads, showProgress: verbose, log: log)
+        let allClusters = try timed("cluster summaries") { try clusterAnalyzer.summaries(lists) }
         let analysed = allClusters.filter { $0.count > 5 }
 
         // DirectProbe's test-set prediction and cluster distances, over all clusters.
@@ -86,13 +98,13 @@ public struct ProbeRun {
             }
             log.info("Start prediction: \(test.count) test points, \(allClusters.count) clusters...")
             let result = try timed("prediction") {
-                try Predictor(training: points, threads: threads, showProgress: verbose).predict(test, clusters: allClusters)
+                try Predictor(training: analysisPoints, threads: threads, showProgress: verbose).predict(test, clusters: allClusters)
             }
             log.info("Acc=\(result.accuracy)")
             log.info("Writing predictions to file...")
             try writer.writePredictions(result, clusters: allClusters, labels: points.labelSet.labels)
             prediction = result
-            let pairs = try timed("cluster distances") { try analyzer.clusterDistances(allClusters) }
+            let pairs = try timed("cluster distances") { try clusterAnalyzer.clusterDistances(allClusters) }
             log.info("Writing pair-wise distances...")
             try writer.writeClusterDistances(pairs, clusters: allClusters, labels: points.labelSet.labels)
             let distances = pairs.map(\.distance)
@@ -105,7 +117,7 @@ public struct ProbeRun {
         }
 
         log.info("Analysing \(analysed.count) clusters of more than 5 points...")
-        let analysis = try timed("analysis") { try analyzer.analyze(analysed, known: known) }
+        let analysis = try timed("analysis") { try clusterAnalyzer.analyze(analysed, known: known) }
         log.info(String(format: "Analysis took %.3f s", timings["analysis"] ?? 0))
         try writer.writeAnalysis(analysis)
         if let value = analysis.globalMinimum { log.info("global min dis=\(value)") }

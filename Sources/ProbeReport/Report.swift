@@ -163,7 +163,7 @@ public struct Report: Sendable {
     figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
     figcaption { max-width: 640px; }
     .plots { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
-    .plots figure { margin: 0.5rem 0; }
+    .plots figure { margin: 0.5rem 0; flex: 0 1 520px; }
     svg.plot { max-width: 100%; height: auto; font-family: inherit; background: #fff; }
     svg.plot text { font-size: 11px; fill: #333; }
     svg.plot .plot-title { font-size: 13px; font-weight: 600; fill: #222; }

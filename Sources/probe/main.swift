@@ -61,6 +61,9 @@ struct Run: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Memory budget, e.g. 1G (overrides run.memory; default: half the machine's memory).")
+    var memory: String?
+
     @Flag(help: "Write into a non-empty output folder, replacing the result files.")
     var force = false
 
@@ -83,6 +86,7 @@ struct Run: ParsableCommand {
                 batch.force = force
                 batch.threads = max(1, threads)
                 batch.verbose = !quiet
+                batch.memory = try memory.map(MemoryBudget.init(parsing:))
                 let outcome = try batch.run()
                 if !quiet {
                     print("\(outcome.iterations.count) iterations, \(outcome.computed) layers computed, \(outcome.reused) reused; results in \(configuration.outputPath)")
@@ -93,6 +97,7 @@ struct Run: ParsableCommand {
             job.force = force
             job.threads = max(1, threads)
             job.verbose = !quiet
+            job.memory = try memory.map(MemoryBudget.init(parsing:))
             let outcome = try job.run()
             if !quiet {
                 let linear = outcome.probing.map { $0.isLinear ? ", linear" : ", non-linear" } ?? ""

@@ -1,3 +1,4 @@
+import Foundation // DEBUG-TEMP
 // Wolfe's nearest-point (minimum-norm point) algorithm on the Minkowski difference A − B.
 //
 // The polytope A − B has |A|·|B| vertices, never enumerated: its linear-minimisation oracle
@@ -100,6 +101,10 @@ private struct NearestPointSolver {
         var restricted = false
         // Set when rounding spoilt a step on the working sets: certify where it stopped.
         var finishing = false
+        var fullPasses = 0 // DEBUG-TEMP
+        var restrictedSteps = 0
+        var stepBudget = 0
+        let budgetWeight = Double(ProcessInfo.processInfo.environment["WS_WEIGHT"] ?? "") ?? 1e9
 
         while true {
             let x = corral.currentPoint()
@@ -133,13 +138,15 @@ private struct NearestPointSolver {
                 }
                 let converged = ruleHolds || xx - xv <= noise || corral.contains(i, j)
                     || iterations >= iterationLimit || iterationsWithoutProgress > 20
-                if !converged && corral.append(vertex(i, j), indexA: i, indexB: j) {
+                restrictedSteps += 1
+                if !converged && restrictedSteps < stepBudget && corral.append(vertex(i, j), indexA: i, indexB: j) {
                     if !minorCycle(&corral) { finishing = true }
                     continue
                 }
                 // Converged, or the step was affinely dependent: a full pass at this x decides.
             }
 
+            fullPasses += 1 // DEBUG-TEMP
             // A full pass: the exact oracle over every point, the only source of lower bounds.
             let (extremeA, extremeB) = x.withUnsafeBufferPointer { x in
                 guard useWorkingSets else {
@@ -159,6 +166,9 @@ private struct NearestPointSolver {
             let (i, minA) = extremeA, (j, maxB) = extremeB
             let xv = minA - maxB
             let lower = xv / upper
+            if ProcessInfo.processInfo.environment["WS_DEBUG"] == "2" { // DEBUG-TEMP
+                FileHandle.standardError.write("  full it=\(iterations) upper=\(upper) lower=\(lower) stall=\(iterationsWithoutProgress) W=\(setA.count)+\(setB.count) corral=\(corral.size) inA=\(useWorkingSets && setA.count > 0 ? setA.contains(i) : true) inB=\(useWorkingSets && setB.count > 0 ? setB.contains(j) : true)\n".data(using: .utf8)!)
+            }
             if lower > best.lower {
                 best = (lower, x.map { $0 / upper }, -(minA + maxB) / (2 * upper))
             }
@@ -175,6 +185,7 @@ private struct NearestPointSolver {
             if xx - xv <= noise || corral.contains(i, j) || iterations >= iterationLimit || finishing
                 || (iterationsWithoutProgress > 20 && !restricted)
             {
+                if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: noise=\(xx - xv <= noise) contains=\(corral.contains(i, j)) limit=\(iterations >= iterationLimit) finishing=\(finishing) stall=\(iterationsWithoutProgress)\n".data(using: .utf8)!) } // DEBUG-TEMP
                 break
             }
             // Once the sets hold every point, the full pass is the whole oracle.
@@ -201,16 +212,21 @@ private struct NearestPointSolver {
                         setB.candidates($0, sign: -1, below: -(minA - xx + noise), limit: limit)
                     }
                     // The sets hold every violator, yet the rule fails: a numerical end.
-                    if addA.isEmpty && addB.isEmpty { break }
+                    if addA.isEmpty && addB.isEmpty { if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: no growth\n".data(using: .utf8)!) }; break } // DEBUG-TEMP
                     for index in addA { setA.insert(index, from: a) }
                     for index in addB { setB.insert(index, from: b) }
                     iterationsWithoutProgress = 0
                 }
                 restricted = !(setA.isComplete && setB.isComplete)
             }
-            guard corral.append(vertex(i, j), indexA: i, indexB: j), minorCycle(&corral) else { break }
+            restrictedSteps = 0
+            stepBudget = Int(min(1e9, budgetWeight * Double(a.count + b.count) / Double(setA.count + setB.count + 4 * corral.size)))
+            guard corral.append(vertex(i, j), indexA: i, indexB: j), minorCycle(&corral) else { if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: append/minor\n".data(using: .utf8)!) }; break } // DEBUG-TEMP
         }
         let separable = nearest.upper > tolerance && best.lower > 0
+        if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { // DEBUG-TEMP
+            FileHandle.standardError.write("full=\(fullPasses) W=\(setA.count)+\(setB.count) corral=\(corral.size) it=\(iterations)\n".data(using: .utf8)!)
+        }
         return HullSeparation(
             upperBound: nearest.upper,
             lowerBound: separable ? best.lower : 0,

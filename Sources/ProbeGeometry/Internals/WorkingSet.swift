@@ -1,3 +1,4 @@
+import Foundation // DEBUG-TEMP
 // The two-level oracle ("shrinking", as in SVM solvers). A full pass over 2·50 000 points of
 // 768 floats reads 300 MB and is bound by memory bandwidth (~20 ms), while the points that
 // matter, those that can enter the corral, are a few hundred. The solver therefore runs
@@ -16,7 +17,10 @@ struct WorkingSetPolicy: Sendable {
     var batchSize: Int
 
     /// The default: a few hundred points, grown in batches of the same size.
-    static let standard = WorkingSetPolicy(initialSize: 256, batchSize: 256)
+    static var standard: WorkingSetPolicy { // DEBUG-TEMP
+        let e = ProcessInfo.processInfo.environment
+        return WorkingSetPolicy(initialSize: Int(e["WS_INIT"] ?? "") ?? 256, batchSize: Int(e["WS_BATCH"] ?? "") ?? 256)
+    }
     /// Every point from the start, so that every iteration makes a full pass.
     static let fullPasses = WorkingSetPolicy(initialSize: .max, batchSize: .max)
 }

@@ -14,6 +14,9 @@ public struct MeasureTable: Sendable {
         let file = try TextFile(path: path)
         guard let header = file.lines.first else { throw ReportInputError(file: path, message: "empty file: expected a header \" ,<layer>,…\"") }
         let headerFields = header.text.split(separator: ",", omittingEmptySubsequences: false)
+        guard headerFields[0].allSatisfy({ $0 == " " }) else {
+            throw file.error(line: header.number, column: 1, "expected a header \" ,<layer>,…\" (blank first field), found \"\(headerFields[0])\"")
+        }
         guard headerFields.count >= 2 else {
             throw file.error(line: header.number, "expected a header \" ,<layer>,…\" with at least one layer")
         }

@@ -157,7 +157,11 @@ func decodeJSONFile<T: Decodable>(path: String) throws -> T {
 }
 
 private func fieldPath(_ codingPath: [any CodingKey]) -> String {
-    let path = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    // Array positions print as "[n]"; object keys (even numeric ones such as iteration names) as ".key".
+    let path = codingPath.map { key in
+        if let index = key.intValue, key.stringValue.hasPrefix("Index ") { return "[\(index)]" }
+        return "." + key.stringValue
+    }.joined()
     return path.isEmpty ? "(top level)" : String(path.drop { $0 == "." })
 }
 

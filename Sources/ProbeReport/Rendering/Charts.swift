@@ -148,7 +148,7 @@ struct LineChart {
     let gapReason: String
 
     func render(into m: inout Markup) {
-        let width = 640.0, left = 58.0, right = 16.0, top = 32.0, plotHeight = 210.0
+        let width = 520.0, left = 58.0, right = 14.0, top = 32.0, plotHeight = 200.0
         let plotWidth = width - left - right
         let legend = LegendLayout(count: series.count, width: plotWidth)
         let legendY = top + plotHeight + 46
@@ -237,11 +237,11 @@ struct LinearityGrid {
 
     func render(into m: inout Markup) {
         let cellWidth = min(36, max(16, (520 / Double(max(1, columns.count))).rounded(.down))), cellHeight = 22.0
-        let left = 110.0, top = 52.0
+        let left = 110.0, top = 60.0
         let gridWidth = cellWidth * Double(columns.count)
         let width = max(left + gridWidth + 20, 360), height = top + cellHeight * Double(rows.count) + 44
         PlotFrame(id: id, kind: "linearity", title: title, width: width, height: height).render(into: &m) { m in
-            m.element("text", [("class", "axis-title"), ("x", px(left + gridWidth / 2)), ("y", px(top - 22)), ("text-anchor", "middle")], text: "layer")
+            m.element("text", [("class", "axis-title"), ("x", px(left + gridWidth / 2)), ("y", px(top - 26)), ("text-anchor", "middle")], text: "layer")
             for (c, layer) in columns.enumerated() {
                 m.element("text", [("x", px(left + (Double(c) + 0.5) * cellWidth)), ("y", px(top - 6)), ("text-anchor", "middle")],
                           text: truncated(layer, to: 5))

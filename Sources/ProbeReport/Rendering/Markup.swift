@@ -68,7 +68,7 @@ private func xmlSafe(_ scalar: Unicode.Scalar) -> Bool {
     }
 }
 
-/// Escapes `&`, `<` and `>` for element content.
+/// Escapes `&`, `<`, `>` and `"` for element content.
 func escapeText(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.utf8.count)
@@ -77,6 +77,7 @@ func escapeText(_ text: String) -> String {
         case "&": result += "&amp;"
         case "<": result += "&lt;"
         case ">": result += "&gt;"
+        case "\"": result += "&quot;"
         default: result.unicodeScalars.append(scalar)
         }
     }
