@@ -185,6 +185,7 @@ struct StoreRows: RowBlockSource {
     var dimension: Int { matrix.dimension }
     func readRows(_ rows: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         try matrix.readRows(rows, into: buffer)
+        matrix.prefetch(rows.upperBound..<(rows.upperBound + rows.count))  // the kernel reads blocks in order
     }
     func readRows(at indices: ArraySlice<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         try matrix.gatherRows(Array(indices), into: buffer)

@@ -169,7 +169,8 @@ public struct Report: Sendable {
     svg.plot .plot-title { font-size: 13px; font-weight: 600; fill: #222; }
     svg.plot .axis-title { font-size: 11px; fill: #555; }
     svg.plot .legend-text { font-size: 11px; }
-    svg.plot .cell-value { font-size: 9px; }
+    svg.plot .cell-value { font-size: 9px; fill: #222; }
+    svg.plot text.light { fill: #fff; }
     svg.plot .gap-text { font-size: 13px; fill: #c0392b; font-weight: 600; }
     svg.plot .grid { stroke: #e6e6e6; stroke-width: 1; }
     svg.plot .axis-line, svg.plot .tick { stroke: #888; stroke-width: 1; }

@@ -71,6 +71,21 @@ public final class EmbeddingMatrix: @unchecked Sendable {
     /// Whether reads come straight from a memory mapping of the file.
     public var isMemoryMapped: Bool { rowsBase != nil }
 
+    /// Asks the kernel to start reading `rows` from disk now (mapped matrices only), so that
+    /// the next block is on its way while the current one is computed.
+    public func prefetch(_ rows: Range<Int>) {
+        guard let rowsBase, let mapping, !rows.isEmpty else { return }
+        let clamped = max(0, rows.lowerBound)..<min(rowCount, rows.upperBound)
+        guard !clamped.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = UnsafeRawPointer(rowsBase + clamped.lowerBound * dimension)
+        let end = UnsafeRawPointer(rowsBase + clamped.upperBound * dimension)
+        let mappingStart = UnsafeRawPointer(mapping)
+        let alignedOffset = (mappingStart.distance(to: start) / page) * page
+        let alignedStart = mappingStart + alignedOffset
+        madvise(UnsafeMutableRawPointer(mutating: alignedStart), alignedStart.distance(to: end), MADV_WILLNEED)
+    }
+
     /// Copies rows `range` into `buffer` (row-major, `range.count × dimension`).
     public func readRows(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         precondition(range.lowerBound >= 0 && range.upperBound <= rowCount, "rows \(range) outside 0..<\(rowCount)")
@@ -136,6 +151,7 @@ public final class EmbeddingMatrix: @unchecked Sendable {
             var start = 0
             while start < rowCount {
                 let range = start..<min(rowCount, start + step)
+                prefetch(range.upperBound..<(range.upperBound + step))
                 try body(range, UnsafeBufferPointer(start: rowsBase + start * dimension, count: range.count * dimension))
                 start = range.upperBound
             }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ProbeReport
+import ProbeReport
 
 /// Reports over the reference's own outputs (copies under `Tests/DirectProbeTests/Fixtures/cases`).
 @Suite struct FixtureReportTests {

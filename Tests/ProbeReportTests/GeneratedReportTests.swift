@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ProbeReport
+import ProbeReport
 
 /// Reports over folders written by the tests, with known values and awkward labels.
 @Suite struct GeneratedReportTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ProbeReport
+import ProbeReport
 
 /// Malformed inputs: each gives a `ReportInputError` naming the file and, where it has one, the line.
 @Suite struct InputErrorTests {

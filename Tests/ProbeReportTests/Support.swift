@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ProbeReport
+import ProbeReport
 
 /// The repository root, found from this file's path (symbolic links resolved).
 let repositoryRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()

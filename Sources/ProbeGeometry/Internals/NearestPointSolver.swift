@@ -104,6 +104,7 @@ private struct NearestPointSolver {
         var fullPasses = 0 // DEBUG-TEMP
         var restrictedSteps = 0
         var stepBudget = 0
+        var budgetSpent = false
         let budgetWeight = Double(ProcessInfo.processInfo.environment["WS_WEIGHT"] ?? "") ?? 1e9
 
         while true {
@@ -139,7 +140,8 @@ private struct NearestPointSolver {
                 let converged = ruleHolds || xx - xv <= noise || corral.contains(i, j)
                     || iterations >= iterationLimit || iterationsWithoutProgress > 20
                 restrictedSteps += 1
-                if !converged && restrictedSteps < stepBudget && corral.append(vertex(i, j), indexA: i, indexB: j) {
+                budgetSpent = !converged && restrictedSteps >= stepBudget
+                if !converged && !budgetSpent && corral.append(vertex(i, j), indexA: i, indexB: j) {
                     if !minorCycle(&corral) { finishing = true }
                     continue
                 }
@@ -212,7 +214,7 @@ private struct NearestPointSolver {
                         setB.candidates($0, sign: -1, below: -(minA - xx + noise), limit: limit)
                     }
                     // The sets hold every violator, yet the rule fails: a numerical end.
-                    if addA.isEmpty && addB.isEmpty { if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: no growth\n".data(using: .utf8)!) }; break } // DEBUG-TEMP
+                    if addA.isEmpty && addB.isEmpty && !budgetSpent { if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: no growth\n".data(using: .utf8)!) }; break } // DEBUG-TEMP
                     for index in addA { setA.insert(index, from: a) }
                     for index in addB { setB.insert(index, from: b) }
                     iterationsWithoutProgress = 0

@@ -102,8 +102,9 @@ struct HeatMap {
                             m.element("title", text: "\(pairName): \(decimal4(distance))" + (distance == 0 ? " (no cluster pair, or touching)" : ""))
                         }
                         if showValues {
-                            m.element("text", [("class", "cell-value"), ("x", px(x + cell / 2 - 0.5)), ("y", px(y + cell / 2 + 3)),
-                                               ("text-anchor", "middle"), ("fill", Palette.prefersLightText(t) ? "#fff" : "#222")],
+                            // A class, not a fill attribute: the page's style sheet would override a presentation attribute.
+                            m.element("text", [("class", Palette.prefersLightText(t) ? "cell-value light" : "cell-value"),
+                                               ("x", px(x + cell / 2 - 0.5)), ("y", px(y + cell / 2 + 3)), ("text-anchor", "middle")],
                                       text: String(format: "%.2f", distance))
                         }
                     } else {
@@ -150,7 +151,9 @@ struct LineChart {
     func render(into m: inout Markup) {
         let width = 520.0, left = 58.0, right = 14.0, top = 32.0, plotHeight = 200.0
         let plotWidth = width - left - right
-        let legend = LegendLayout(count: series.count, width: plotWidth)
+        // The legend spans the whole plot width (not only the axes) to fit three columns.
+        let legendLeft = 16.0
+        let legend = LegendLayout(count: series.count, width: width - legendLeft - 8, columnWidth: 160)
         let legendY = top + plotHeight + 46
         let height = legendY + legend.height + 8
         let maximum = series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0
@@ -222,7 +225,7 @@ struct LineChart {
                 }
             }
             legend.render(series.enumerated().map { LegendEntry(name: $1.name, color: Palette.color($0), dash: Palette.dash($0)) },
-                          x: left, y: legendY, into: &m)
+                          x: legendLeft, y: legendY, into: &m)
         }
     }
 }
