@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "ProbeGeometry", dependencies: ["CBLAS"]),
         // config.ini with Python configparser ExtendedInterpolation semantics.
         .target(name: "ProbeConfig"),
+        // result folders -> one self-contained HTML page with SVG plots.
+        .target(name: "ProbeReport"),
         // solvers -> clustering -> analysis -> writers, and the config.
         .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig"]),
 
@@ -40,12 +42,14 @@ let package = Package(
             "ProbeStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "probe", dependencies: [
-            "DirectProbe", "ProbeStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "DirectProbe", "ProbeStore", "ProbeConfig", "ProbeReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "ProbeStoreTests", dependencies: ["ProbeStore"]),
         .testTarget(name: "ProbeKernelsTests", dependencies: ["ProbeKernels"]),
         .testTarget(name: "ProbeConfigTests", dependencies: ["ProbeConfig"]),
+        .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport"]),
         .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry"]),
         // Fixtures/ holds copies of the reference's outputs; tests find them through #filePath.
         .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry"],

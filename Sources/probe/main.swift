@@ -2,6 +2,7 @@ import ArgumentParser
 import DirectProbe
 import Foundation
 import ProbeConfig
+import ProbeReport
 import ProbeStore
 
 /// `probe`: DirectProbe clustering and the closer-look analysis, driven by a config.ini.
@@ -10,7 +11,7 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Probe embedding spaces with DirectProbe and the closer-look measures.",
-        subcommands: [Run.self, Compare.self],
+        subcommands: [Run.self, Compare.self, ReportCommand.self],
         defaultSubcommand: Run.self)
 }
 
@@ -148,6 +149,40 @@ struct Compare: ParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try encoder.encode(comparison).write(to: URL(fileURLWithPath: json))
             }
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+/// `probe report RESULTS… -o FILE.html`: one self-contained HTML page with SVG plots.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write an HTML report (inline SVG plots, no network) of result folders.",
+        discussion: """
+        Each folder is a probing/prediction run (vec.txt, outside_min.txt, … and summary.json)
+        or a batch run (batch_vec/, outside_min/, …). A run gets per-label inside/outside
+        distances and a heat map of label-pair distances; a batch gets the minimum distance
+        per label across layers and across fine-tuning iterations, the mean label-pair
+        distance per layer, and linearity per layer.
+        """)
+
+    @Argument(help: "Result folders.")
+    var results: [String]
+    @Option(name: .shortAndLong, help: "The HTML file to write.")
+    var output: String
+    @Option(help: "Page title.")
+    var title: String?
+    @Option(help: "Layers to plot across iterations, comma-separated (default: first, last and two between).")
+    var layers: String?
+
+    func run() throws {
+        do {
+            var options = ReportOptions()
+            if let layers { options.layersAcrossIterations = layers.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            try Report(resultFolders: results, title: title, options: options).write(to: output)
+            print("wrote \(output)")
         } catch {
             throw fail(error)
         }

@@ -122,7 +122,7 @@ struct ConstructedTests {
         #expect(throws: (any Error).self) { try runQuietly(configuration) }
         _ = try runQuietly(configuration, force: true)
         let entries = try FileManager.default.contentsOfDirectory(atPath: folder.file("results")).sorted()
-        #expect(entries == ["clusters.txt", "inside_max.txt", "inside_mean.txt", "log.txt", "outside_min.txt", "vec.txt"])
+        #expect(entries == ["clusters.txt", "inside_max.txt", "inside_mean.txt", "log.txt", "outside_min.txt", "summary.json", "vec.txt"])
     }
 }
 

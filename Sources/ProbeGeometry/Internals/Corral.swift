@@ -176,10 +176,17 @@ struct Corral {
     private func solve(_ z: [Double]) -> [Double] {
         let k = size, n = capacity
         var u = z
-        for row in stride(from: k - 1, through: 0, by: -1) {
-            var s = u[row]
-            for c in (row + 1)..<k { s -= r[c * n + row] * u[c] }
-            u[row] = s / r[row * n + row]
+        // Column by column: R is stored by columns, so each update reads one column
+        // contiguously (a row-wise sweep would stride through memory by `capacity`).
+        r.withUnsafeBufferPointer { r in
+            u.withUnsafeMutableBufferPointer { u in
+                guard let r = r.baseAddress, let u = u.baseAddress else { return }
+                for column in stride(from: k - 1, through: 0, by: -1) {
+                    let value = u[column] / r[column * n + column]
+                    u[column] = value
+                    axpy(-value, r + column * n, u, column)
+                }
+            }
         }
         return u
     }

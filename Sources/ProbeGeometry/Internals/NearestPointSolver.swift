@@ -215,9 +215,25 @@ private struct NearestPointSolver {
                     }
                     // The sets hold every violator, yet the rule fails: a numerical end.
                     if addA.isEmpty && addB.isEmpty && !budgetSpent { if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: no growth\n".data(using: .utf8)!) }; break } // DEBUG-TEMP
+                    if ProcessInfo.processInfo.environment["WS_REBUILD"] != nil { // DEBUG-TEMP
+                        setA.removeAll()
+                        setB.removeAll()
+                        for index in corral.indexA { setA.insert(index, from: a) }
+                        for index in corral.indexB { setB.insert(index, from: b) }
+                        setA.insert(i, from: a)
+                        setB.insert(j, from: b)
+                        let limit = policy.initialSize
+                        for index in productsA.withUnsafeBufferPointer({
+                            setA.candidates($0, sign: 1, below: xx + maxB - noise, limit: limit)
+                        }) { setA.insert(index, from: a) }
+                        for index in productsB.withUnsafeBufferPointer({
+                            setB.candidates($0, sign: -1, below: -(minA - xx + noise), limit: limit)
+                        }) { setB.insert(index, from: b) }
+                    } else {
                     for index in addA { setA.insert(index, from: a) }
                     for index in addB { setB.insert(index, from: b) }
-                    iterationsWithoutProgress = 0
+                    }
+                    if !(addA.isEmpty && addB.isEmpty) { iterationsWithoutProgress = 0 }
                 }
                 restricted = !(setA.isComplete && setB.isComplete)
             }

@@ -46,6 +46,13 @@ struct WorkingSet {
 
     func contains(_ index: Int) -> Bool { member[index] }
 
+    /// Empties the set.
+    mutating func removeAll() {
+        for index in indices { member[index] = false }
+        indices.removeAll(keepingCapacity: true)
+        packed.removeAll(keepingCapacity: true)
+    }
+
     /// Adds point `index` of `rows`, unless it is already in the set.
     mutating func insert(_ index: Int, from rows: RowSet) {
         guard !member[index] else { return }

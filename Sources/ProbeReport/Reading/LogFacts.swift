@@ -50,7 +50,7 @@ public struct LogFacts: Sendable {
     }
 
     private static func token(after marker: String, in line: Substring) -> Substring? {
-        guard line.hasPrefix(marker) || line.contains(marker), let range = line.range(of: marker) else { return nil }
+        guard let range = line.range(of: marker) else { return nil }
         let rest = line[range.upperBound...].drop { $0 == " " }
         return rest.prefix { !$0.isWhitespace && $0 != "," && $0 != ";" && $0 != "%" }
     }

@@ -107,7 +107,6 @@ public struct BatchSummary: Sendable {
 }
 
 // The file formats, field for field; every field optional so that nulls and absences both decode.
-// swiftlint:disable identifier_name
 private struct RawRunSummary: Decodable {
     struct Measures: Decodable {
         var global_min_dis, mean_inside_mean_dis, max_inside_max_dis: Double?
@@ -142,7 +141,6 @@ private struct RawBatchSummary: Decodable {
     var clusters: Int?
     var created: String?
 }
-// swiftlint:enable identifier_name
 
 /// Decodes a JSON file, turning decoding failures into a `ReportInputError` naming the file and the field.
 func decodeJSONFile<T: Decodable>(path: String) throws -> T {

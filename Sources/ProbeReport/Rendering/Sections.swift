@@ -1,6 +1,6 @@
 import Foundation
 
-/// A figure in a section: an anchor, a title for the table of contents, and its markup.
+/// An entry of the table of contents: the anchor of a figure or block, and its title.
 struct Figure {
     let anchor: String
     let title: String
