@@ -26,7 +26,9 @@ public func overlapTolerance(for a: PointMatrix, _ b: PointMatrix) -> Double {
 /// `upperBound − lowerBound ≤ relativeAccuracy · upperBound`, or until the hulls are shown
 /// to intersect (``HullSeparation/Verdict/overlapping``, `upperBound` within the tolerance).
 /// Single-threaded and deterministic: the same inputs give bit-identical results; callers
-/// parallelise over pairs. Coordinates must be finite: with NaN or infinite ones the call
+/// parallelise over pairs. Sets of more than a few hundred points are searched through
+/// working sets of their most violating points, with a full pass over all points only now
+/// and then; the bounds returned are always those of a full pass. Coordinates must be finite: with NaN or infinite ones the call
 /// still returns, but the result means nothing.
 ///
 /// - Precondition: both sets are non-empty and have the same positive dimension.

@@ -33,8 +33,12 @@ public struct HullSeparation: Sendable {
     public var offset: Double
     /// Whether the hulls are disjoint or intersect (see ``overlapTolerance(for:_:)``).
     public var verdict: Verdict
-    /// The number of major iterations (full passes over the points) the solver made.
+    /// The number of major iterations (oracle calls, on working sets or on all points) the
+    /// solver made.
     public var iterations: Int
+    /// The number of full passes over all points among them: each gives a certified lower
+    /// bound; the last one, or a common point, certifies the verdict.
+    public var fullPasses: Int
     /// The overlap tolerance used for this pair: `1e-7` times the largest point norm.
     public var tolerance: Double
 }

@@ -114,26 +114,30 @@ struct Corral {
     /// Removes the vertex at position `p`, restoring the factorisation with Givens rotations.
     mutating func remove(at p: Int) {
         let k = size, n = capacity, m = height
-        // R without column p is upper Hessenberg from column p on.
-        for c in p..<(k - 1) {
-            for row in 0...(c + 1) { r[c * n + row] = r[(c + 1) * n + row] }
-        }
-        q.withUnsafeMutableBufferPointer { q in
-            for i in p..<(k - 1) {
-                let a = r[i * n + i], b = r[i * n + i + 1]
-                let h = (a * a + b * b).squareRoot()
-                let cs = a / h, sn = b / h
-                for c in i..<(k - 1) {
-                    let x = r[c * n + i], y = r[c * n + i + 1]
-                    r[c * n + i] = cs * x + sn * y
-                    r[c * n + i + 1] = cs * y - sn * x
-                }
-                r[i * n + i + 1] = 0
-                let qi = i * m, qj = (i + 1) * m
-                for t in 0..<m {
-                    let x = q[qi + t], y = q[qj + t]
-                    q[qi + t] = cs * x + sn * y
-                    q[qj + t] = cs * y - sn * x
+        // Raw pointers: this runs once per dropped vertex over O(k²) entries of R, and the
+        // rotations of R stride through memory, where bounds checks cost the most.
+        r.withUnsafeMutableBufferPointer { r in
+            // R without column p is upper Hessenberg from column p on.
+            for c in p..<(k - 1) {
+                for row in 0...(c + 1) { r[c * n + row] = r[(c + 1) * n + row] }
+            }
+            q.withUnsafeMutableBufferPointer { q in
+                for i in p..<(k - 1) {
+                    let a = r[i * n + i], b = r[i * n + i + 1]
+                    let h = (a * a + b * b).squareRoot()
+                    let cs = a / h, sn = b / h
+                    for c in i..<(k - 1) {
+                        let x = r[c * n + i], y = r[c * n + i + 1]
+                        r[c * n + i] = cs * x + sn * y
+                        r[c * n + i + 1] = cs * y - sn * x
+                    }
+                    r[i * n + i + 1] = 0
+                    let qi = i * m, qj = (i + 1) * m
+                    for t in 0..<m {
+                        let x = q[qi + t], y = q[qj + t]
+                        q[qi + t] = cs * x + sn * y
+                        q[qj + t] = cs * y - sn * x
+                    }
                 }
             }
         }

@@ -1,4 +1,3 @@
-import Foundation // DEBUG-TEMP
 // Wolfe's nearest-point (minimum-norm point) algorithm on the Minkowski difference A − B.
 //
 // The polytope A − B has |A|·|B| vertices, never enumerated: its linear-minimisation oracle
@@ -89,23 +88,26 @@ private struct NearestPointSolver {
         // Safety net only: Wolfe's method terminates, but rounding can make it cycle.
         let iterationLimit = 50 * (d + 2) + 1000
 
-        // Working sets only pay when a side has more points than the policy starts with;
+        // Working sets only pay when a side has more points than the policy keeps;
         // otherwise every iteration makes a full pass, Wolfe's method as such.
-        let useWorkingSets = policy.initialSize < max(a.count, b.count)
+        let useWorkingSets = policy.setSize < max(a.count, b.count)
         var setA = WorkingSet(pointCount: useWorkingSets ? a.count : 0, dimension: d)
         var setB = WorkingSet(pointCount: useWorkingSets ? b.count : 0, dimension: d)
+        // The products of the last full pass; the sets are chosen from them.
         var productsA = [Double](repeating: 0, count: useWorkingSets ? a.count : 0)
         var productsB = [Double](repeating: 0, count: useWorkingSets ? b.count : 0)
-        // Whether the next oracle call searches the working sets (after the first pass,
-        // until they hold every point).
+        // Whether the oracle searches the working sets (from the first full pass on, unless
+        // they hold every point).
         var restricted = false
         // Set when rounding spoilt a step on the working sets: certify where it stopped.
         var finishing = false
-        var fullPasses = 0 // DEBUG-TEMP
+        var fullPasses = 0
+        // Restricted iterations since the last full pass, and how many one full pass is
+        // worth; `budgetSpent` marks a full pass made for that reason alone.
         var restrictedSteps = 0
         var stepBudget = 0
         var budgetSpent = false
-        let budgetWeight = Double(ProcessInfo.processInfo.environment["WS_WEIGHT"] ?? "") ?? 1e9
+        var stalledPasses = 0
 
         while true {
             let x = corral.currentPoint()
@@ -127,9 +129,9 @@ private struct NearestPointSolver {
                 let (j, maxB) = x.withUnsafeBufferPointer { setB.extreme(along: $0.baseAddress!, sign: -1) }
                 let xv = minA - maxB
                 let lower = xv / upper
-                // Converged on the sets: the stopping rule holds on them (for a decision,
-                // a margin above the tolerance and within half of the distance, so that
-                // the full pass is likely to confirm it), or a numerical end.
+                // Converged on the sets: the stopping rule holds on them (for a decision, a
+                // margin above the tolerance and within half of the distance, so that the
+                // full pass is likely to confirm it), or a numerical end on them.
                 let ruleHolds: Bool
                 switch rule {
                 case .decision:
@@ -140,21 +142,23 @@ private struct NearestPointSolver {
                 let converged = ruleHolds || xx - xv <= noise || corral.contains(i, j)
                     || iterations >= iterationLimit || iterationsWithoutProgress > 20
                 restrictedSteps += 1
+                // Far from the optimum the sets miss points that matter; a full pass every
+                // `stepBudget` steps brings them in before many steps go the wrong way.
                 budgetSpent = !converged && restrictedSteps >= stepBudget
                 if !converged && !budgetSpent && corral.append(vertex(i, j), indexA: i, indexB: j) {
                     if !minorCycle(&corral) { finishing = true }
                     continue
                 }
-                // Converged, or the step was affinely dependent: a full pass at this x decides.
+                // Converged, due, or the step was affinely dependent: a full pass decides.
             }
 
-            fullPasses += 1 // DEBUG-TEMP
             // A full pass: the exact oracle over every point, the only source of lower bounds.
+            fullPasses += 1
             let (extremeA, extremeB) = x.withUnsafeBufferPointer { x in
                 guard useWorkingSets else {
                     return (a.minimum(along: x.baseAddress!), b.maximum(along: x.baseAddress!))
                 }
-                // Keep every product: the sets grow by the best violators among them.
+                // Keep every product: the sets are chosen among them.
                 return (
                     productsA.withUnsafeMutableBufferPointer { values in
                         a.products(along: x.baseAddress!, into: values)
@@ -168,9 +172,6 @@ private struct NearestPointSolver {
             let (i, minA) = extremeA, (j, maxB) = extremeB
             let xv = minA - maxB
             let lower = xv / upper
-            if ProcessInfo.processInfo.environment["WS_DEBUG"] == "2" { // DEBUG-TEMP
-                FileHandle.standardError.write("  full it=\(iterations) upper=\(upper) lower=\(lower) stall=\(iterationsWithoutProgress) W=\(setA.count)+\(setB.count) corral=\(corral.size) inA=\(useWorkingSets && setA.count > 0 ? setA.contains(i) : true) inB=\(useWorkingSets && setB.count > 0 ? setB.contains(j) : true)\n".data(using: .utf8)!)
-            }
             if lower > best.lower {
                 best = (lower, x.map { $0 / upper }, -(minA + maxB) / (2 * upper))
             }
@@ -187,64 +188,59 @@ private struct NearestPointSolver {
             if xx - xv <= noise || corral.contains(i, j) || iterations >= iterationLimit || finishing
                 || (iterationsWithoutProgress > 20 && !restricted)
             {
-                if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: noise=\(xx - xv <= noise) contains=\(corral.contains(i, j)) limit=\(iterations >= iterationLimit) finishing=\(finishing) stall=\(iterationsWithoutProgress)\n".data(using: .utf8)!) } // DEBUG-TEMP
                 break
             }
             // Once the sets hold every point, the full pass is the whole oracle.
             if useWorkingSets && !(setA.isComplete && setB.isComplete) {
-                if setA.count == 0 {
-                    // The first pass: the corral's points and the best of each side.
-                    setA.insert(first.0, from: a)
-                    setB.insert(first.1, from: b)
-                    let limit = policy.initialSize
-                    for index in productsA.withUnsafeBufferPointer({
-                        setA.candidates($0, sign: 1, below: .infinity, limit: limit)
-                    }) { setA.insert(index, from: a) }
-                    for index in productsB.withUnsafeBufferPointer({
-                        setB.candidates($0, sign: -1, below: .infinity, limit: limit)
-                    }) { setB.insert(index, from: b) }
-                } else {
-                    // Violators: points that make an improving vertex with the best point of
-                    // the other side, ⟨a, x⟩ − maxB < ‖x‖² (and likewise for b), beyond noise.
-                    let limit = policy.batchSize
-                    let addA = productsA.withUnsafeBufferPointer {
-                        setA.candidates($0, sign: 1, below: xx + maxB - noise, limit: limit)
+                // Violators: points that make an improving vertex with the best point of the
+                // other side, ⟨a, x⟩ − maxB < ‖x‖² (and likewise for b), beyond noise. No
+                // other point can enter the corral at this x.
+                let thresholdA = xx + maxB - noise, thresholdB = -(minA - xx + noise)
+                if restricted {
+                    let outsideA = productsA.withUnsafeBufferPointer {
+                        setA.candidates($0, sign: 1, below: thresholdA, limit: 1)
                     }
-                    let addB = productsB.withUnsafeBufferPointer {
-                        setB.candidates($0, sign: -1, below: -(minA - xx + noise), limit: limit)
+                    let outsideB = productsB.withUnsafeBufferPointer {
+                        setB.candidates($0, sign: -1, below: thresholdB, limit: 1)
                     }
-                    // The sets hold every violator, yet the rule fails: a numerical end.
-                    if addA.isEmpty && addB.isEmpty && !budgetSpent { if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: no growth\n".data(using: .utf8)!) }; break } // DEBUG-TEMP
-                    if ProcessInfo.processInfo.environment["WS_REBUILD"] != nil { // DEBUG-TEMP
-                        setA.removeAll()
-                        setB.removeAll()
-                        for index in corral.indexA { setA.insert(index, from: a) }
-                        for index in corral.indexB { setB.insert(index, from: b) }
-                        setA.insert(i, from: a)
-                        setB.insert(j, from: b)
-                        let limit = policy.initialSize
-                        for index in productsA.withUnsafeBufferPointer({
-                            setA.candidates($0, sign: 1, below: xx + maxB - noise, limit: limit)
-                        }) { setA.insert(index, from: a) }
-                        for index in productsB.withUnsafeBufferPointer({
-                            setB.candidates($0, sign: -1, below: -(minA - xx + noise), limit: limit)
-                        }) { setB.insert(index, from: b) }
-                    } else {
-                    for index in addA { setA.insert(index, from: a) }
-                    for index in addB { setB.insert(index, from: b) }
+                    if outsideA.isEmpty && outsideB.isEmpty {
+                        // The sets hold every violator. If they had converged, yet the
+                        // rule fails over all points, only rounding is left: stop.
+                        if !budgetSpent { break }
+                    } else if iterationsWithoutProgress > 20 {
+                        // Stalled on the sets while points outside still violate: give the
+                        // new points a chance, but not forever, where rounding cycles.
+                        stalledPasses += 1
+                        if stalledPasses > 2 { break }
+                        iterationsWithoutProgress = 0
                     }
-                    if !(addA.isEmpty && addB.isEmpty) { iterationsWithoutProgress = 0 }
                 }
+                // Rebuild the sets: the corral's points, the vertex about to join, and the
+                // strongest violators of each side. Points that stopped mattering leave,
+                // so the sets stay near the size of the corral plus `setSize`.
+                setA.removeAll()
+                setB.removeAll()
+                for index in corral.indexA + [i] { setA.insert(index, from: a) }
+                for index in corral.indexB + [j] { setB.insert(index, from: b) }
+                // The first time, the best points whatever their value: x is still crude.
+                let first = !restricted
+                for index in productsA.withUnsafeBufferPointer({
+                    setA.candidates($0, sign: 1, below: first ? .infinity : thresholdA, limit: policy.setSize)
+                }) { setA.insert(index, from: a) }
+                for index in productsB.withUnsafeBufferPointer({
+                    setB.candidates($0, sign: -1, below: first ? .infinity : thresholdB, limit: policy.setSize)
+                }) { setB.insert(index, from: b) }
                 restricted = !(setA.isComplete && setB.isComplete)
+                // A full pass reads every point, a restricted step the sets and the corral
+                // (O(k·d) per update).
+                let fullCost = policy.fullPassWeight * Double(a.count + b.count)
+                let stepCost = Double(setA.count + setB.count + 4 * (corral.size + 1))
+                stepBudget = Int(min(fullCost / stepCost, Double(iterationLimit)))
+                restrictedSteps = 0
             }
-            restrictedSteps = 0
-            stepBudget = Int(min(1e9, budgetWeight * Double(a.count + b.count) / Double(setA.count + setB.count + 4 * corral.size)))
-            guard corral.append(vertex(i, j), indexA: i, indexB: j), minorCycle(&corral) else { if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { FileHandle.standardError.write("end: append/minor\n".data(using: .utf8)!) }; break } // DEBUG-TEMP
+            guard corral.append(vertex(i, j), indexA: i, indexB: j), minorCycle(&corral) else { break }
         }
         let separable = nearest.upper > tolerance && best.lower > 0
-        if ProcessInfo.processInfo.environment["WS_DEBUG"] != nil { // DEBUG-TEMP
-            FileHandle.standardError.write("full=\(fullPasses) W=\(setA.count)+\(setB.count) corral=\(corral.size) it=\(iterations)\n".data(using: .utf8)!)
-        }
         return HullSeparation(
             upperBound: nearest.upper,
             lowerBound: separable ? best.lower : 0,
@@ -254,6 +250,7 @@ private struct NearestPointSolver {
             offset: separable ? best.offset : 0,
             verdict: separable ? .separable : .overlapping,
             iterations: iterations,
+            fullPasses: fullPasses,
             tolerance: tolerance)
     }
 
