@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "probe", targets: ["probe"]),
         .library(name: "ProbeStore", targets: ["ProbeStore"]),
         .library(name: "DirectProbe", targets: ["DirectProbe"]),
+        .library(name: "ProbeKernels", targets: ["ProbeKernels"]),
+        .library(name: "ProbeGeometry", targets: ["ProbeGeometry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -5,20 +5,17 @@
 //   kernel-bench   GFLOP/s of cblas_sgemm vs the squared-distance tile pipeline and
 //                  DistanceKernel.pairwiseStatistics (tools/bench-kernel.sh)
 //   ProbeMicro     micro-benchmarks with ordo-one/benchmark (tools/bench-micro.sh)
-//
-// DIRECTPROBE_ROOT overrides where the root package is (default ".."); the tools/ scripts
-// use it to point at a patched copy while the root does not yet export ProbeKernels and
-// ProbeGeometry as library products.
 import PackageDescription
-
-let rootPath = Context.environment["DIRECTPROBE_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? ".."
 
 let package = Package(
     name: "DirectProbeBenchmarks",
     platforms: [.macOS(.v13)],
     dependencies: [
-        .package(name: "DirectProbeSwift", path: rootPath),
-        // No default traits: on Linux with Swift 6.3 they pull in malloc/ARC interposers.
+        .package(name: "DirectProbeSwift", path: ".."),
+        // No traits: its default traits (MallocInterposer, RuntimeInterposer) make SwiftPM
+        // resolve ordo-one/malloc-interposer and, on Linux with Swift 6.3,
+        // ordo-one/swift-runtime-interposer, which the local package mirror lacks. Without
+        // them, malloc and ARC metrics are unavailable; time and custom metrics work.
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: []),
     ],
     targets: [

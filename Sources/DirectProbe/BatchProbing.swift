@@ -78,6 +78,7 @@ public struct BatchProbe {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
         let log = RunLog(echo: verbose)
+        log.follow(writer.path("log.txt"))
         log.info("probe \(ProbeVersion.string), mode batch_probing, \(threads) threads")
 
         let labelSet = try ProbeRun.readLabelSet(configuration.labelSetPath)

@@ -49,6 +49,7 @@ public struct ProbeRun {
         let log = RunLog(echo: verbose)
         let budget = try memory ?? configuration.memory.map(MemoryBudget.init(parsing:)) ?? .automatic
         let writer = try ResultWriter(folder: configuration.outputPath, force: force)
+        log.follow(writer.path("log.txt"))
         let scratch = (configuration.outputPath as NSString).appendingPathComponent(".probe-scratch")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         if let comments = configuration.comments { log.info("Comments: \(comments)") }

@@ -2,13 +2,14 @@ import Foundation
 
 /// The run's `log.txt`: timestamped lines in the reference's format, echoed to stderr.
 ///
-/// Thread-safe. Lines are kept in memory (a run logs a few hundred) and written
-/// atomically with the other results.
+/// Thread-safe. Each line is also appended to `log.txt` as it happens (so a long run can
+/// be followed with `tail -f`); at the end the whole log is rewritten atomically.
 public final class RunLog: @unchecked Sendable {
     private var lines: [String] = []
     private let lock = NSLock()
     private let echo: Bool
     private let formatter: DateFormatter
+    private var live: FileHandle?
 
     /// Creates a log; `echo` also prints each line to stderr.
     public init(echo: Bool) {
@@ -18,11 +19,24 @@ public final class RunLog: @unchecked Sendable {
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss,SSS"
     }
 
+    /// Starts appending every line (those so far included) to the file at `path`.
+    public func follow(_ path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard FileManager.default.createFile(atPath: path, contents: Data(lines.map { $0 + "\n" }.joined().utf8)),
+              let handle = FileHandle(forWritingAtPath: path) else { return }
+        handle.seekToEndOfFile()
+        live = handle
+    }
+
+    deinit { live?.closeFile() }
+
     /// Adds an INFO line.
     public func info(_ message: String) {
         let line = "\(formatter.string(from: Date()))-probe-INFO: \(message)"
         lock.lock()
         lines.append(line)
+        live?.write(Data((line + "\n").utf8))
         lock.unlock()
         if echo { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }

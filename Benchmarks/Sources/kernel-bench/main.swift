@@ -61,8 +61,9 @@ struct Options {
     }
 }
 
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n" + Options.usage + "\n").utf8))
+/// Writes `message` to standard error, followed by the usage for command-line mistakes.
+func printError(_ message: String, usage: Bool = true) {
+    FileHandle.standardError.write(Data((message + "\n" + (usage ? Options.usage + "\n" : "")).utf8))
 }
 
 // MARK: - Helpers
@@ -180,7 +181,7 @@ let threads = Int(openblas_get_num_threads())
 let core = String(cString: openblas_get_corename())
 let config = String(cString: openblas_get_config())
 print("OpenBLAS \(core) (\(config.trimmingCharacters(in: .whitespaces)))")
-print("\(threads) BLAS threads, \(options.threads) elementwise threads, tile \(options.tile), best of \(options.repeats) interleaved rounds after a warm-up")
+print("\(threads) BLAS threads, \(options.threads) elementwise threads, tile \(options.tile) (or n if smaller), best of \(options.repeats) interleaved rounds after a warm-up")
 print("GFLOP/s counting 2·m·n·d (pairwiseStatistics: over the upper-triangle tiles it computes)")
 print("")
 var header = pad("m=n", 6) + pad("d", 6) + pad("sgemm", 10) + pad("pipeline", 10) + pad("ratio", 8)
@@ -223,7 +224,7 @@ for n in options.sizes {
             }
             times = try bestTimes(options.repeats, contenders)
         } catch {
-            printError("kernel-bench: pairwiseStatistics failed on n=\(n) d=\(d): \(error)")
+            printError("kernel-bench: pairwiseStatistics failed on n=\(n) d=\(d): \(error)", usage: false)
             exit(1)
         }
         // `out` holds the last tile: rows and columns from the last multiple of the tile size.
