@@ -19,15 +19,38 @@ final class OverlapChecker: @unchecked Sendable {
     /// Pairs answered by the sphere filter or the cache.
     private(set) var pairsSkipped = 0
 
-    init(geometry: ClusterGeometry, threads: Int) {
+    private let pointCache: PointCache
+
+    /// Creates a checker; up to `cacheBytes` of gathered cluster points are kept for reuse
+    /// (a cluster is often checked against many others, and again at the next attempt).
+    init(geometry: ClusterGeometry, threads: Int, cacheBytes: Int = 256 << 20) {
         self.geometry = geometry
         self.threads = max(1, threads)
+        pointCache = PointCache(geometry: geometry, capacityBytes: cacheBytes)
     }
 
     /// Whether any two clusters of different labels in `clusters` overlap.
     func anyOverlap(in clusters: [Cluster], progress: ProgressBar? = nil) throws -> Bool {
         let pairs = try SphereFilter.candidatePairs(clusters)
         return try anyOverlap(pairs.map { (clusters[$0.0], clusters[$0.1]) }, progress: progress)
+    }
+
+    /// Whether `cluster` overlaps any of `candidates` (clusters of other labels whose spheres
+    /// are already known to meet its sphere).
+    func overlapsAny(_ cluster: Cluster, candidates: [Cluster]) throws -> Bool {
+        // The deepest sphere overlaps first: they are the likeliest to overlap, and the first
+        // overlap ends the check.
+        var ordered: [(cluster: Cluster, depth: Double)] = []
+        for other in candidates {
+            let distance: Double = cluster.centroid.withUnsafeBufferPointer { x in
+                other.centroid.withUnsafeBufferPointer { y in
+                    exactSquaredDistance(x.baseAddress!, y.baseAddress!, dimension: x.count).squareRoot()
+                }
+            }
+            ordered.append((other, distance - cluster.radius - other.radius))
+        }
+        ordered.sort { $0.depth < $1.depth || ($0.depth == $1.depth && $0.cluster.node < $1.cluster.node) }
+        return try anyOverlap(ordered.map { (cluster, $0.cluster) }, progress: nil)
     }
 
     /// Whether `cluster` overlaps any cluster of another label among `others`.
@@ -55,11 +78,11 @@ final class OverlapChecker: @unchecked Sendable {
         while start < pending.count {
             let slice = Array(pending[start..<min(pending.count, start + batch)])
             let results = LockedArray<Result<Bool, Error>>(count: slice.count, initial: .success(false))
-            let geometry = self.geometry
+            let cache = pointCache
             DispatchQueue.concurrentPerform(iterations: slice.count) { index in
                 let (a, b) = slice[index]
                 results[index] = Result {
-                    let verdict = separability(try geometry.pointMatrix(a.members), try geometry.pointMatrix(b.members))
+                    let verdict = separability(try cache.points(a), try cache.points(b))
                     return verdict.verdict == .overlapping
                 }
             }
@@ -171,5 +194,47 @@ enum SphereFilter {
             i0 = rangeI.upperBound
         }
         return pairs
+    }
+}
+
+/// Gathered cluster points, kept by node id (an immutable point set) up to a byte budget,
+/// least recently used first out. Thread-safe.
+final class PointCache: @unchecked Sendable {
+    private let geometry: ClusterGeometry
+    private let capacityBytes: Int
+    private var entries: [Int: (points: PointMatrix, lastUse: Int)] = [:]
+    private var bytes = 0
+    private var clock = 0
+    private let lock = NSLock()
+
+    init(geometry: ClusterGeometry, capacityBytes: Int) {
+        self.geometry = geometry
+        self.capacityBytes = capacityBytes
+    }
+
+    /// The cluster's points, from the cache or gathered from the store.
+    func points(_ cluster: Cluster) throws -> PointMatrix {
+        lock.lock()
+        clock += 1
+        if let entry = entries[cluster.node] {
+            entries[cluster.node] = (entry.points, clock)
+            lock.unlock()
+            return entry.points
+        }
+        lock.unlock()
+        let gathered = try geometry.pointMatrix(cluster.members).summarized()
+        let size = gathered.values.count * MemoryLayout<Float>.size
+        guard size <= capacityBytes / 2 else { return gathered }
+        lock.lock()
+        defer { lock.unlock() }
+        if entries[cluster.node] == nil {
+            entries[cluster.node] = (gathered, clock)
+            bytes += size
+            while bytes > capacityBytes, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                entries[oldest.key] = nil
+                bytes -= oldest.value.points.values.count * MemoryLayout<Float>.size
+            }
+        }
+        return gathered
     }
 }

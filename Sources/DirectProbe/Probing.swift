@@ -24,6 +24,8 @@ public struct ProbingOptions: Sendable {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Draw progress bars on a terminal.
     public var showProgress: Bool = true
+    /// Bytes of gathered cluster points the overlap checks may keep for reuse.
+    public var pointCacheBytes: Int = 256 << 20
 
     /// Default options.
     public init() {}
@@ -53,7 +55,7 @@ public struct Prober {
 
     /// Runs the whole clustering.
     public func run() throws -> ProbingResult {
-        let checker = OverlapChecker(geometry: geometry, threads: options.threads)
+        let checker = OverlapChecker(geometry: geometry, threads: options.threads, cacheBytes: options.pointCacheBytes)
         log.info("Probing to the end...")
         let mergeBar = bar("merge to end", total: points.count)
         let history = try MergeHistory.mergeToEnd(points, kernel: kernel, threads: options.threads, progress: mergeBar)
@@ -140,6 +142,7 @@ public struct Prober {
                                        sizes: indices.map { start[$0].count },
                                        dimension: points.dimension, kernel: kernel)
         }
+        var spheres = SphereIndex(start)
         let forwardBar = bar("forward merges", total: start.count)
         var attempts = 0
         while true {
@@ -159,14 +162,17 @@ public struct Prober {
             // candidate's id must never name another point set.
             let merged = try geometry.summary(node: nextNode, label: label, members: members)
             nextNode += 1
-            let others = live.compactMap { $0 }.filter { $0.label != label }
-            if try checker.overlapsAny(merged, others: others) {
+            let candidates = spheres.intersecting(merged).compactMap { live[$0] }
+            if try checker.overlapsAny(merged, candidates: candidates) {
                 engines[label]?.forbid(pair)
             } else {
                 let kept = engines[label]!.merge(pair, centroid: merged.centroid)
-                live[a] = nil
-                live[b] = nil
-                live[slotsOfLabel[label][kept]] = merged
+                let keptIndex = slotsOfLabel[label][kept]
+                let removedIndex = keptIndex == a ? b : a
+                live[removedIndex] = nil
+                spheres.remove(removedIndex)
+                live[keptIndex] = merged
+                spheres.update(keptIndex, to: merged)
             }
         }
         forwardBar?.finish()
@@ -189,4 +195,76 @@ func mergeSorted(_ a: [Int32], _ b: [Int32]) -> [Int32] {
         if j == b.count || (i < a.count && a[i] < b[j]) { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
     }
     return out
+}
+
+/// The bounding spheres of the live clusters during forward merging, for finding the
+/// clusters of other labels whose sphere meets a candidate's, in O(clusters · d) float32
+/// SIMD work per candidate instead of building arrays of clusters.
+struct SphereIndex {
+    private let dimension: Int
+    private var centroids: [Float]
+    private var norms: [Float]
+    private var radii: [Double]
+    private var labels: [Int]
+    private var alive: [Bool]
+
+    init(_ clusters: [Cluster]) {
+        dimension = clusters.first?.centroid.count ?? 0
+        centroids = clusters.flatMap(\.centroid)
+        norms = clusters.map { $0.centroid.reduce(0) { $0 + $1 * $1 } }
+        radii = clusters.map(\.radius)
+        labels = clusters.map(\.label)
+        alive = Array(repeating: true, count: clusters.count)
+    }
+
+    mutating func remove(_ index: Int) { alive[index] = false }
+
+    mutating func update(_ index: Int, to cluster: Cluster) {
+        for k in 0..<dimension { centroids[index * dimension + k] = cluster.centroid[k] }
+        norms[index] = cluster.centroid.reduce(0) { $0 + $1 * $1 }
+        radii[index] = cluster.radius
+    }
+
+    /// Indices of live clusters of another label whose closed sphere meets `cluster`'s.
+    /// The float32 pass only pre-selects (with a margin for its rounding); `spheresIntersect`
+    /// decides exactly, so no pair is missed.
+    func intersecting(_ cluster: Cluster) -> [Int] {
+        let d = dimension
+        let norm = cluster.centroid.reduce(0) { $0 + $1 * $1 }
+        var found: [Int] = []
+        cluster.centroid.withUnsafeBufferPointer { c in
+            centroids.withUnsafeBufferPointer { all in
+                guard let query = c.baseAddress, let base = all.baseAddress else { return }
+                for j in 0..<alive.count where alive[j] && labels[j] != cluster.label {
+                    let dot = dotProduct(query, base + j * d, d)
+                    let squared = Double(norm + norms[j] - 2 * dot)
+                    let reach = cluster.radius + radii[j]
+                    if squared <= reach * reach + 1e-4 * Double(norm + norms[j]) + 1e-12 {
+                        let distance = exactSquaredDistance(query, base + j * d, dimension: d).squareRoot()
+                        if reach >= distance { found.append(j) }
+                    }
+                }
+            }
+        }
+        return found
+    }
+}
+
+/// A float32 dot product with eight independent SIMD accumulators.
+@inline(__always)
+func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+    var k = 0
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while k + 16 <= count {
+        acc0 += ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
+        acc1 += ra.loadUnaligned(fromByteOffset: (k + 8) * 4, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: (k + 8) * 4, as: SIMD8<Float>.self)
+        k += 16
+    }
+    var sum = (acc0 + acc1).sum()
+    while k < count {
+        sum += a[k] * b[k]
+        k += 1
+    }
+    return sum
 }

@@ -14,6 +14,8 @@ public struct PointMatrix: Sendable {
     public let values: [Float]
     /// The storage rows this view selects, in order; `nil` selects every row in order.
     public let rowIndices: [Int]?
+    /// The points' centroid, radius and largest norm, when computed by ``summarized()``.
+    public let summary: PointSummary?
 
     /// Wraps `values` as `count` rows of `dimension` floats each (no copy).
     ///
@@ -27,6 +29,7 @@ public struct PointMatrix: Sendable {
         self.dimension = dimension
         self.values = values
         self.rowIndices = nil
+        self.summary = nil
     }
 
     /// Packs an array of equally long rows into a matrix.
@@ -45,11 +48,21 @@ public struct PointMatrix: Sendable {
         self.init(count: rows.count, dimension: dimension, values: values)
     }
 
-    private init(dimension: Int, values: [Float], rowIndices: [Int]) {
-        self.count = rowIndices.count
+    private init(dimension: Int, values: [Float], rowIndices: [Int]?, summary: PointSummary? = nil) {
+        self.count = rowIndices?.count ?? (dimension > 0 ? values.count / dimension : 0)
         self.dimension = dimension
         self.values = values
         self.rowIndices = rowIndices
+        self.summary = summary
+    }
+
+    /// The same points with their summary (centroid, radius, largest norm) computed once, so
+    /// that the solvers do not recompute it for every pair this set takes part in.
+    public func summarized() -> PointMatrix {
+        guard summary == nil, count > 0, dimension > 0 else { return self }
+        let (centroid, radius, largest) = withRows { $0.centroidRadiusAndLargestNorm() }
+        return PointMatrix(dimension: dimension, values: values, rowIndices: rowIndices,
+                           summary: PointSummary(centroid: centroid, radius: radius, largestNorm: largest))
     }
 
     /// A view of some points of this view, by their positions `0..<count`, sharing storage.
@@ -76,4 +89,15 @@ public struct PointMatrix: Sendable {
         let start = storageRow(index) * dimension
         return values[start..<(start + dimension)]
     }
+}
+
+/// The centroid (float64), the radius (largest distance to the centroid) and the largest
+/// norm of a point set: what the solvers start from.
+public struct PointSummary: Sendable {
+    /// The mean of the points.
+    public let centroid: [Double]
+    /// The largest distance of a point to the centroid.
+    public let radius: Double
+    /// The largest Euclidean norm of a point.
+    public let largestNorm: Double
 }

@@ -37,7 +37,7 @@ func solveNearestPoints(
         "ProbeGeometry: point sets of dimension \(a.dimension) and \(b.dimension)")
     return a.withRows { rowsA in
         b.withRows { rowsB in
-            NearestPointSolver(a: rowsA, b: rowsB).run(rule, policy: policy)
+            NearestPointSolver(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary).run(rule, policy: policy)
         }
     }
 }
@@ -46,11 +46,15 @@ private struct NearestPointSolver {
     let a: RowSet
     let b: RowSet
     let dimension: Int
+    let summaryA: PointSummary?
+    let summaryB: PointSummary?
 
-    init(a: RowSet, b: RowSet) {
+    init(a: RowSet, b: RowSet, summaryA: PointSummary? = nil, summaryB: PointSummary? = nil) {
         self.a = a
         self.b = b
         self.dimension = a.dimension
+        self.summaryA = summaryA
+        self.summaryB = summaryB
     }
 
     /// The difference vertex a_i − b_j in float64.
@@ -61,8 +65,9 @@ private struct NearestPointSolver {
 
     func run(_ rule: StopRule, policy: WorkingSetPolicy) -> HullSeparation {
         let d = dimension
-        let (centroidA, radiusA, largestA) = a.centroidRadiusAndLargestNorm()
-        let (centroidB, radiusB, largestB) = b.centroidRadiusAndLargestNorm()
+        // Precomputed summaries (PointMatrix.summarized()) save a pass over each set.
+        let (centroidA, radiusA, largestA) = summaryA.map { ($0.centroid, $0.radius, $0.largestNorm) } ?? a.centroidRadiusAndLargestNorm()
+        let (centroidB, radiusB, largestB) = summaryB.map { ($0.centroid, $0.radius, $0.largestNorm) } ?? b.centroidRadiusAndLargestNorm()
         let tolerance = overlapTolerance(scale: max(largestA, largestB))
 
         // Start from the vertex that is extreme along the line of the centroids.
