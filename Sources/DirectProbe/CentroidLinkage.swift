@@ -1,4 +1,5 @@
 import ProbeKernels
+import ProbeStore
 
 /// Centroid-linkage clustering of one label's clusters, one merge at a time, in memory
 /// O(clusters · d) for the centroids plus O(clusters) bookkeeping — never O(clusters²).
@@ -16,7 +17,9 @@ import ProbeKernels
 struct CentroidLinkage {
     /// Values per centroid.
     let dimension: Int
-    private(set) var centroids: [Float]
+    /// The centroids, one row per slot (file-backed when large: see `FloatScratch`).
+    private let storage: FloatScratch
+    private var centroids: UnsafeMutablePointer<Float> { storage.pointer }
     private(set) var sizes: [Int]
     private var active: [Bool]
     private var activeSlots: SortedSlots
@@ -36,9 +39,9 @@ struct CentroidLinkage {
 
     /// Creates the engine over `count` clusters with the given centroids and sizes, finding
     /// every slot's nearest later slot with the tiled kernel.
-    init(centroids: [Float], sizes: [Int], dimension: Int, kernel: DistanceKernel) throws {
+    init(centroids: FloatScratch, sizes: [Int], dimension: Int, kernel: DistanceKernel) throws {
         self.dimension = dimension
-        self.centroids = centroids
+        self.storage = centroids
         self.sizes = sizes
         let count = sizes.count
         active = Array(repeating: true, count: count)
@@ -47,7 +50,7 @@ struct CentroidLinkage {
         distance = Array(repeating: .infinity, count: count)
         stale = Array(repeating: false, count: count)
         if count > 1 {
-            let rows = try DenseRows(dimension: dimension, values: centroids)
+            let rows = ScratchRows(scratch: centroids, rowCount: count, dimension: dimension)
             let nearest = try kernel.nearestNeighbours(within: PointSet(rows), scope: .laterOnly)
             for (slot, found) in nearest.enumerated() {
                 if let found {
@@ -110,9 +113,7 @@ struct CentroidLinkage {
 
     /// The distance between the centroids of two slots (float64 accumulation).
     func centroidDistance(_ i: Int, _ j: Int) -> Double {
-        centroids.withUnsafeBufferPointer { c in
-            exactSquaredDistance(c.baseAddress! + i * dimension, c.baseAddress! + j * dimension, dimension: dimension).squareRoot()
-        }
+        exactSquaredDistance(centroids + i * dimension, centroids + j * dimension, dimension: dimension).squareRoot()
     }
 
     private mutating func remove(_ slot: Int) {
@@ -138,8 +139,8 @@ struct CentroidLinkage {
     /// (or lost it as their nearest: stale), and the slot's own nearest later is recomputed.
     private mutating func centroidMoved(_ slot: Int) {
         let d = dimension
-        centroids.withUnsafeBufferPointer { c in
-            let base = c.baseAddress!
+        do {
+            let base = centroids
             for j in activeSlots.slots(before: slot) {
                 if isForbidden(j, slot) {
                     if neighbour[j] == slot { stale[j] = true }
@@ -163,8 +164,8 @@ struct CentroidLinkage {
     private mutating func refresh(_ slot: Int) {
         let d = dimension
         var best = Double.infinity, bestSlot = -1
-        centroids.withUnsafeBufferPointer { c in
-            let base = c.baseAddress!
+        do {
+            let base = centroids
             for j in activeSlots.slots(after: slot) {
                 if isForbidden(slot, j) { continue }
                 let s = exactSquaredDistance(base + slot * d, base + j * d, dimension: d)
@@ -303,5 +304,15 @@ struct IndexedMinHeap {
             swapAt(i, smallest)
             i = smallest
         }
+    }
+}
+
+/// Rows of a `FloatScratch` as a kernel row source.
+struct ScratchRows: RowBlockSource {
+    let scratch: FloatScratch
+    let rowCount: Int
+    let dimension: Int
+    func readRows(_ rows: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        buffer.baseAddress!.update(from: scratch.pointer + rows.lowerBound * dimension, count: rows.count * dimension)
     }
 }

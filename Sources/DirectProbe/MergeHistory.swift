@@ -30,7 +30,7 @@ public struct MergeHistory: Sendable {
     /// Merges every label to one cluster by centroid linkage, labels in parallel, and
     /// interleaves the per-label sequences by always taking the label whose next merge is
     /// the closest (ties: the lower label index).
-    static func mergeToEnd(_ points: LabeledPoints, kernel: DistanceKernel, threads: Int,
+    static func mergeToEnd(_ points: LabeledPoints, kernel: DistanceKernel, threads: Int, scratch: String? = nil,
                            progress: ProgressBar?) throws -> MergeHistory {
         let n = points.count
         var membersByLabel = [[Int]](repeating: [], count: points.labelSet.count)
@@ -45,7 +45,7 @@ public struct MergeHistory: Sendable {
             while position < order.count {
                 let label = order[position]
                 results[label] = Result {
-                    try labelMerges(rowsByLabel[label], points: points, kernel: kernelPerLabel) {
+                    try labelMerges(rowsByLabel[label], points: points, kernel: kernelPerLabel, scratch: scratch) {
                         progress?.update(Double(done.add($0)))
                     }
                 }
@@ -85,12 +85,12 @@ public struct MergeHistory: Sendable {
     }
 
     /// Centroid linkage of one label's points (rows), to one cluster.
-    private static func labelMerges(_ rows: [Int], points: LabeledPoints, kernel: DistanceKernel,
+    private static func labelMerges(_ rows: [Int], points: LabeledPoints, kernel: DistanceKernel, scratch: String?,
                                     progress: (Int) -> Void) throws -> [LocalMerge] {
         guard rows.count > 1 else { return [] }
         let d = points.dimension
-        var centroids = [Float](repeating: 0, count: rows.count * d)
-        try centroids.withUnsafeMutableBufferPointer { try points.matrix.gatherRows(rows, into: $0) }
+        let centroids = try FloatScratch(count: rows.count * d, folder: scratch)
+        try points.matrix.gatherRows(rows, into: centroids.buffer)
         var linkage = try CentroidLinkage(centroids: centroids, sizes: Array(repeating: 1, count: rows.count),
                                           dimension: d, kernel: kernel)
         var reference = rows          // what each slot currently holds

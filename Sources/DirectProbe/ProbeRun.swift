@@ -66,6 +66,7 @@ public struct ProbeRun {
             options.threads = threads
             options.showProgress = verbose
             options.pointCacheBytes = budget.bytes / 8
+            options.scratchFolder = scratch
             let result = try timed("probing") { try Prober(points: points, options: options, log: log).run() }
             log.info(String(format: "Probing took %.3f s (%d overlap solver calls)", timings["probing"] ?? 0, result.solverCalls))
             probing = result

@@ -26,6 +26,8 @@ public struct ProbingOptions: Sendable {
     public var showProgress: Bool = true
     /// Bytes of gathered cluster points the overlap checks may keep for reuse.
     public var pointCacheBytes: Int = 256 << 20
+    /// Where large working arrays (centroid tables) are memory-mapped; nil keeps them in memory.
+    public var scratchFolder: String? = nil
 
     /// Default options.
     public init() {}
@@ -58,7 +60,8 @@ public struct Prober {
         let checker = OverlapChecker(geometry: geometry, threads: options.threads, cacheBytes: options.pointCacheBytes)
         log.info("Probing to the end...")
         let mergeBar = bar("merge to end", total: points.count)
-        let history = try MergeHistory.mergeToEnd(points, kernel: kernel, threads: options.threads, progress: mergeBar)
+        let history = try MergeHistory.mergeToEnd(points, kernel: kernel, threads: options.threads,
+                                                     scratch: options.scratchFolder, progress: mergeBar)
         mergeBar?.finish()
         let m = history.merges.count
         log.info("Finish probing to the end: \(m) merges")
@@ -138,13 +141,17 @@ public struct Prober {
         var engines: [CentroidLinkage?] = try (0..<labelCount).map { label in
             let indices = slotsOfLabel[label]
             guard indices.count > 1 else { return nil }
-            return try CentroidLinkage(centroids: indices.flatMap { start[$0].centroid },
-                                       sizes: indices.map { start[$0].count },
-                                       dimension: points.dimension, kernel: kernel)
+            let d = points.dimension
+            let table = try FloatScratch(count: indices.count * d, folder: options.scratchFolder)
+            for (slot, index) in indices.enumerated() {
+                start[index].centroid.withUnsafeBufferPointer { (table.pointer + slot * d).update(from: $0.baseAddress!, count: d) }
+            }
+            return try CentroidLinkage(centroids: table, sizes: indices.map { start[$0].count }, dimension: d, kernel: kernel)
         }
-        var spheres = SphereIndex(start)
+        var spheres = try SphereIndex(start, scratch: options.scratchFolder)
         let forwardBar = bar("forward merges", total: start.count)
-        var attempts = 0
+        var attempts = 0, accepted = 0
+        var lastReport = Date()
         while true {
             // The closest untried pair over all labels (ties: lower label).
             var best: (label: Int, pair: CentroidLinkage.Pair)? = nil
@@ -155,6 +162,10 @@ public struct Prober {
             guard let (label, pair) = best else { break }
             attempts += 1
             forwardBar?.update(Double(attempts))
+            if Date().timeIntervalSince(lastReport) >= 30 {
+                lastReport = Date()
+                log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted, \(start.count - accepted) clusters, \(checker.solverCalls) overlap solver calls")
+            }
             let a = slotsOfLabel[label][pair.first], b = slotsOfLabel[label][pair.second]
             guard let first = live[a], let second = live[b] else { break }
             let members = mergeSorted(first.members, second.members)
@@ -166,6 +177,7 @@ public struct Prober {
             if try checker.overlapsAny(merged, candidates: candidates) {
                 engines[label]?.forbid(pair)
             } else {
+                accepted += 1
                 let kept = engines[label]!.merge(pair, centroid: merged.centroid)
                 let keptIndex = slotsOfLabel[label][kept]
                 let removedIndex = keptIndex == a ? b : a
@@ -202,15 +214,20 @@ func mergeSorted(_ a: [Int32], _ b: [Int32]) -> [Int32] {
 /// SIMD work per candidate instead of building arrays of clusters.
 struct SphereIndex {
     private let dimension: Int
-    private var centroids: [Float]
+    private let centroids: FloatScratch
     private var norms: [Float]
     private var radii: [Double]
     private var labels: [Int]
     private var alive: [Bool]
 
-    init(_ clusters: [Cluster]) {
-        dimension = clusters.first?.centroid.count ?? 0
-        centroids = clusters.flatMap(\.centroid)
+    init(_ clusters: [Cluster], scratch: String?) throws {
+        let d = clusters.first?.centroid.count ?? 0
+        dimension = d
+        let table = try FloatScratch(count: clusters.count * d, folder: scratch)
+        for (index, cluster) in clusters.enumerated() {
+            cluster.centroid.withUnsafeBufferPointer { (table.pointer + index * d).update(from: $0.baseAddress!, count: d) }
+        }
+        centroids = table
         norms = clusters.map { $0.centroid.reduce(0) { $0 + $1 * $1 } }
         radii = clusters.map(\.radius)
         labels = clusters.map(\.label)
@@ -220,7 +237,7 @@ struct SphereIndex {
     mutating func remove(_ index: Int) { alive[index] = false }
 
     mutating func update(_ index: Int, to cluster: Cluster) {
-        for k in 0..<dimension { centroids[index * dimension + k] = cluster.centroid[k] }
+        for k in 0..<dimension { centroids.pointer[index * dimension + k] = cluster.centroid[k] }
         norms[index] = cluster.centroid.reduce(0) { $0 + $1 * $1 }
         radii[index] = cluster.radius
     }
@@ -233,8 +250,9 @@ struct SphereIndex {
         let norm = cluster.centroid.reduce(0) { $0 + $1 * $1 }
         var found: [Int] = []
         cluster.centroid.withUnsafeBufferPointer { c in
-            centroids.withUnsafeBufferPointer { all in
-                guard let query = c.baseAddress, let base = all.baseAddress else { return }
+            do {
+                guard let query = c.baseAddress else { return }
+                let base = centroids.pointer
                 for j in 0..<alive.count where alive[j] && labels[j] != cluster.label {
                     let dot = dotProduct(query, base + j * d, d)
                     let squared = Double(norm + norms[j] - 2 * dot)
