@@ -1,5 +1,6 @@
 import Foundation
 import ProbeConfig
+import ProbeStore
 import Testing
 @testable import DirectProbe
 
@@ -56,6 +57,26 @@ struct BatchTests {
                         #expect(abs((Double(x) ?? .nan) - (Double(y) ?? .nan)) <= 1e-3, "\(folderName)/\(iteration) \(a[0]): \(x) vs \(y)")
                     }
                 }
+            }
+        }
+    }
+
+    @Test("a batch read from one converted store gives the same CSVs as the text layout")
+    func fromStore() throws {
+        let folder = TemporaryFolder()
+        _ = try run(configuration(output: folder.file("text")))
+        var options = ProbeStore.ConversionOptions()
+        options.showProgress = false
+        let store = folder.file("task.h5")
+        _ = try Converter.convertTask(TaskDirectory(root: casesFolder.appendingPathComponent("syn-batch/data").path), to: store, options: options)
+        var configuration = try configuration(output: folder.file("store"))
+        configuration.batchEmbeddingsPath = "\(store):synthetic/train"
+        let outcome = try run(configuration)
+        #expect(outcome.iterations == ["0", "1", "2"])
+        for folderName in ["batch_vec", "outside_min", "inside_mean", "inside_max"] {
+            for iteration in ["0", "1", "2"] {
+                #expect(try String(contentsOfFile: folder.file("store/\(folderName)/\(iteration).txt"), encoding: .utf8)
+                        == String(contentsOfFile: folder.file("text/\(folderName)/\(iteration).txt"), encoding: .utf8))
             }
         }
     }
