@@ -111,11 +111,6 @@ struct CentroidLinkage {
         queue.update(pair.first, key: distance[pair.first])
     }
 
-    /// The distance between the centroids of two slots (float64 accumulation).
-    func centroidDistance(_ i: Int, _ j: Int) -> Double {
-        exactSquaredDistance(centroids + i * dimension, centroids + j * dimension, dimension: dimension).squareRoot()
-    }
-
     private mutating func remove(_ slot: Int) {
         active[slot] = false
         activeSlots.remove(slot)
@@ -176,16 +171,6 @@ struct CentroidLinkage {
         distance[slot] = bestSlot < 0 ? .infinity : best.squareRoot()
         stale[slot] = false
         queue.update(slot, key: distance[slot])
-    }
-}
-
-/// An unordered pair of slots, stored smaller first.
-struct SlotPair: Hashable {
-    let first: Int
-    let second: Int
-    init(_ a: Int, _ b: Int) {
-        first = min(a, b)
-        second = max(a, b)
     }
 }
 

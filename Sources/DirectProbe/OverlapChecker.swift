@@ -16,8 +16,6 @@ final class OverlapChecker: @unchecked Sendable {
     private let lock = NSLock()
     /// Solver calls made (for the log).
     private(set) var solverCalls = 0
-    /// Pairs answered by the sphere filter or the cache.
-    private(set) var pairsSkipped = 0
 
     private let pointCache: PointCache
 
@@ -53,21 +51,11 @@ final class OverlapChecker: @unchecked Sendable {
         return try anyOverlap(ordered.map { (cluster, $0.cluster) }, progress: nil)
     }
 
-    /// Whether `cluster` overlaps any cluster of another label among `others`.
-    func overlapsAny(_ cluster: Cluster, others: [Cluster]) throws -> Bool {
-        var pairs: [(Cluster, Cluster)] = []
-        for other in others where other.label != cluster.label && other.node != cluster.node {
-            if spheresIntersect(cluster, other) { pairs.append((cluster, other)) } else { pairsSkipped += 1 }
-        }
-        return try anyOverlap(pairs, progress: nil)
-    }
-
     /// Solves candidate pairs (cache first) in parallel batches; stops at the first overlap.
     private func anyOverlap(_ pairs: [(Cluster, Cluster)], progress: ProgressBar?) throws -> Bool {
         var pending: [(Cluster, Cluster)] = []
         for (a, b) in pairs {
             if let cached = cached(a, b) {
-                pairsSkipped += 1
                 if cached { return true }
             } else {
                 pending.append((a, b))
