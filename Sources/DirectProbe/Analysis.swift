@@ -108,11 +108,6 @@ public struct Analyzer {
         }
     }
 
-    /// Builds clusters from an assignment: `memberLists` then `summaries`.
-    public func clusters(fromAssignment assignment: [Int], minimumSize: Int = 5) throws -> [Cluster] {
-        try summaries(memberLists(fromAssignment: assignment, minimumSize: minimumSize))
-    }
-
     /// The exact hull distance of every pair of clusters with different labels (i < j),
     /// in parallel over pairs; pairs found in `known` (by node ids) are not solved again.
     public func clusterDistances(_ clusters: [Cluster], known: [NodePair: ClusterPairDistance] = [:]) throws -> [ClusterPairDistance] {

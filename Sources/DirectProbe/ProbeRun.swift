@@ -71,8 +71,8 @@ public struct ProbeRun {
             log.info(String(format: "Probing took %.3f s (%d overlap solver calls)", timings["probing"] ?? 0, result.solverCalls))
             probing = result
             log.info("Dumping the clusters...")
-            try writer.writeClusters(result.clusters, pointCount: points.count)
             assignment = clusterNumbers(result.clusters, pointCount: points.count)
+            try writer.writeClusters(assignment)
         case .prediction, .batchProbing:
             guard let path = configuration.probingClusterPath else {
                 throw InputError(file: "config", "mode prediction needs clustering.probing_cluster_path")
@@ -206,7 +206,7 @@ public struct ProbeRun {
         return labels
     }
 
-    /// The cluster number of every point for clusters in order.
+    /// The cluster number of every point, clusters numbered in the given order (by first member).
     private func clusterNumbers(_ clusters: [Cluster], pointCount: Int) -> [Int] {
         var number = [Int](repeating: -1, count: pointCount)
         for (index, cluster) in clusters.enumerated() { for member in cluster.members { number[Int(member)] = index } }

@@ -42,11 +42,9 @@ public struct ResultWriter: Sendable {
     /// Writes a float the reference's way (`{:0.4f}`).
     static func format(_ value: Double) -> String { String(format: "%.4f", value) }
 
-    /// Writes `clusters.txt`: the cluster number of every point, clusters numbered by first member.
-    func writeClusters(_ clusters: [Cluster], pointCount: Int) throws {
-        var number = [Int](repeating: -1, count: pointCount)
-        for (index, cluster) in clusters.enumerated() { for member in cluster.members { number[Int(member)] = index } }
-        try write("clusters.txt", number.map { "\($0)\n" }.joined())
+    /// Writes `clusters.txt`: the cluster number of every point.
+    func writeClusters(_ assignment: [Int]) throws {
+        try write("clusters.txt", assignment.map { "\($0)\n" }.joined())
     }
 
     /// Writes `vec.txt`, `outside_min.txt`, `inside_mean.txt`, `inside_max.txt`.
