@@ -56,6 +56,11 @@ public struct ProbeRun {
         log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads, memory budget \(budget)")
 
         let points = try timed("load") { try loadTraining(log: log, scratch: scratch) }
+        let setAside = try timed("coincident points") { try SetAsidePoints.find(in: points, entitiesPath: configuration.entitiesPath) }
+        for line in setAside.logLines(entitiesPath: configuration.entitiesPath) { log.info(line) }
+        if !setAside.isEmpty, configuration.coincident == .error {
+            throw CoincidentPointsError(entitiesPath: configuration.entitiesPath, setAside: setAside)
+        }
         var probing: ProbingResult? = nil
         let assignment: [Int]
         let analyzer = Analyzer(points: points, threads: threads, showProgress: verbose, log: log)
@@ -67,7 +72,9 @@ public struct ProbeRun {
             options.showProgress = verbose
             options.pointCacheBytes = budget.bytes / 8
             options.scratchFolder = scratch
-            let result = try timed("probing") { try Prober(points: points, options: options, log: log).run() }
+            let result = try timed("probing") {
+                try SetAsidePoints.probe(points, settingAside: setAside, options: options, log: log, scratch: scratch)
+            }
             log.info(String(format: "Probing took %.3f s (%d overlap solver calls)", timings["probing"] ?? 0, result.solverCalls))
             probing = result
             log.info("Dumping the clusters...")
@@ -95,9 +102,14 @@ public struct ProbeRun {
         // DirectProbe's test-set prediction and cluster distances, over all clusters.
         var prediction: TestPrediction? = nil
         var known: [NodePair: ClusterPairDistance] = [:]
+        var testCoincident = 0
         if let testEntities = configuration.testEntitiesPath, let testEmbeddings = configuration.testEmbeddingsPath {
             let test = try timed("load") {
                 try loadSplit(entities: testEntities, embeddings: testEmbeddings, labelSet: points.labelSet, name: "test", log: log, scratch: scratch)
+            }
+            testCoincident = try timed("coincident points") { try TestCoincidence.find(test: test, training: points).rows.count }
+            if testCoincident > 0 {
+                log.info("\(testCoincident) test points have the same vector as a training point of another label")
             }
             log.info("Start prediction: \(test.count) test points, \(allClusters.count) clusters...")
             let result = try timed("prediction") {
@@ -136,6 +148,8 @@ public struct ProbeRun {
                                  summary: .init(), per_label: [], label_pairs: [], accuracy: prediction?.accuracy,
                                  timings_seconds: timings, peak_memory_bytes: peakResidentMemory(), threads: threads)
         summary.record(analysis)
+        summary.set_aside = setAside.points.map { .init(line: $0.row + 1, entity: $0.entity, label: $0.label, group: $0.group) }
+        summary.test_coincident = prediction == nil ? nil : testCoincident
         summary.inputs = try describeInputs(points: points)
         log.info(String(format: "Total time %.3f s, peak memory %.1f MB", timings["total"] ?? 0, Double(summary.peak_memory_bytes ?? 0) / 1e6))
         try writer.write("summary.json", try summary.json())

@@ -25,6 +25,15 @@ public struct RunSummary: Codable, Sendable {
         public var b: String
         public var distance: Double
     }
+    /// A training point set aside before probing (coincident with a point of another label).
+    public struct SetAsideEntry: Codable, Sendable, Equatable {
+        /// 1-based line of the training entities file.
+        public var line: Int
+        public var entity: String
+        public var label: String
+        /// The coincident group, 1-based in order of its first line.
+        public var group: Int
+    }
     /// The log's summary lines (nil where undefined, e.g. no positive value).
     public struct Totals: Codable, Sendable {
         public var global_min_dis: Double?
@@ -53,6 +62,10 @@ public struct RunSummary: Codable, Sendable {
     public var timings_seconds: [String: Double]
     public var peak_memory_bytes: Int?
     public var threads: Int
+    /// Training points set aside as singleton clusters (empty when none).
+    public var set_aside: [SetAsideEntry] = []
+    /// Test points with the same vector as a training point of another label (with a test set).
+    public var test_coincident: Int? = nil
 
     /// Encodes with sorted keys and pretty printing (stable, diff-friendly).
     public func json() throws -> String {

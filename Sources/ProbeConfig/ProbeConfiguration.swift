@@ -9,6 +9,7 @@ import Foundation
 /// | data | test_entities_path, test_embeddings_path | ``testEntitiesPath``, ``testEmbeddingsPath`` |
 /// | data | batch_embeddings_path | ``batchEmbeddingsPath`` |
 /// | clustering | mode, probing_cluster_path, rate, enable_cuda | ``mode``, ``probingClusterPath``, ``rate``, ``enableCUDA`` |
+/// | clustering | coincident | ``coincident`` |
 ///
 /// Paths are kept as written (after interpolation): resolving them against the
 /// working directory is the caller's job. An empty value counts as absent. Keys the
@@ -25,6 +26,17 @@ public struct ProbeConfiguration: Sendable, Equatable {
         case batchProbing = "batch_probing"
 
         /// The spelling used in `config.ini`.
+        public var description: String { rawValue }
+    }
+
+    /// What to do with coincident training points of different labels (`[clustering] coincident`).
+    public enum CoincidentPolicy: String, Sendable, CaseIterable, CustomStringConvertible {
+        /// Each such point becomes a singleton cluster and takes no part in probing (the default).
+        case setAside = "set-aside"
+        /// Stop before any work, naming the lines.
+        case error
+
+        /// The spelling used in `config.ini` and on the command line.
         public var description: String { rawValue }
     }
 
@@ -58,6 +70,9 @@ public struct ProbeConfiguration: Sendable, Equatable {
     /// `[clustering] enable_cuda`: kept for logging; a CPU implementation ignores it.
     /// False when absent or empty.
     public var enableCUDA: Bool
+    /// `[clustering] coincident`: coincident points of different labels are set aside
+    /// (`set-aside`, the default when absent) or stop the run (`error`).
+    public var coincident: CoincidentPolicy
     /// Every key of the file with its interpolated value, unknown keys included, for the log.
     public var allValues: [INIFile.Entry]
 
@@ -86,6 +101,7 @@ public struct ProbeConfiguration: Sendable, Equatable {
             : try reader.required("clustering", "probing_cluster_path", mode: mode)
         rate = try reader.rate()
         enableCUDA = try reader.boolean("clustering", "enable_cuda") ?? false
+        coincident = try reader.coincident()
         allValues = try file.allValues()
     }
 
@@ -123,6 +139,15 @@ private struct Reader {
                 expected: "one of " + ProbeConfiguration.Mode.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return mode
+    }
+
+    func coincident() throws -> ProbeConfiguration.CoincidentPolicy {
+        guard let text = try optional("clustering", "coincident") else { return .setAside }
+        guard let policy = ProbeConfiguration.CoincidentPolicy(rawValue: text.lowercased()) else {
+            throw invalid("clustering", "coincident", text,
+                expected: "one of " + ProbeConfiguration.CoincidentPolicy.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return policy
     }
 
     func rate() throws -> Double {

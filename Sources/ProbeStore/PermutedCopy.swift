@@ -3,13 +3,16 @@ import Foundation
 extension EmbeddingMatrix {
     /// Writes the rows in `order` (row `order[k]` becomes row k) into a new store at `path`
     /// and opens it: a scratch copy in which each cluster's rows are contiguous, so that
-    /// gathering a cluster is one sequential read however large the matrix is.
+    /// gathering a cluster is one sequential read however large the matrix is. `order` may
+    /// list a subset of the rows (each at most once): the copy then has `order.count` rows.
     ///
     /// One sequential pass over this matrix, in blocks of `blockRows`; each row is scattered
     /// into a writable memory mapping of the new dataset (the kernel writes the pages back as
     /// needed), so memory stays at one block whatever the size.
     public func permutedCopy(order: [Int], to path: String, blockRows: Int = 4096) throws -> EmbeddingMatrix {
-        precondition(order.count == rowCount, "the order must list every row once")
+        guard order.count <= rowCount else {
+            throw InputError(file: path, "\(order.count) rows to copy but the matrix has \(rowCount)")
+        }
         var destination = [Int32](repeating: -1, count: rowCount)
         for (position, row) in order.enumerated() {
             guard row >= 0, row < rowCount, destination[row] < 0 else {
@@ -21,7 +24,7 @@ extension EmbeddingMatrix {
         let offset: Int
         do {
             let file = try H5File.create(path: path)
-            let matrix = try file.createMatrix(dataset, rows: rowCount, columns: dimension, storage: .contiguous)
+            let matrix = try file.createMatrix(dataset, rows: order.count, columns: dimension, storage: .contiguous)
             guard let start = matrix.contiguousFloat32Offset() else {
                 throw HDF5Error(operation: "map \(dataset) in \(path)", stack: "the dataset has no contiguous storage")
             }
@@ -29,7 +32,7 @@ extension EmbeddingMatrix {
             try file.setAttribute("source", "\(self.path):\(self.dataset) (rows permuted)", on: dataset)
             try file.flush()
         }
-        let bytes = rowCount * dimension * MemoryLayout<Float>.size
+        let bytes = order.count * dimension * MemoryLayout<Float>.size
         if bytes > 0 {
             let fd = open(path, O_RDWR)
             guard fd >= 0 else { throw InputError(file: path, "cannot open the scratch copy: \(String(cString: strerror(errno)))") }
@@ -44,7 +47,7 @@ extension EmbeddingMatrix {
             let target = (mapping + (offset - aligned)).assumingMemoryBound(to: Float.self)
             let d = dimension
             try forEachBlock(rows: blockRows) { range, block in
-                for (k, row) in range.enumerated() {
+                for (k, row) in range.enumerated() where destination[row] >= 0 {
                     (target + Int(destination[row]) * d).update(from: block.baseAddress! + k * d, count: d)
                 }
             }

@@ -90,7 +90,7 @@ public enum EntityFile {
 
 /// Calls `body` for each line of a UTF-8 text file with its 1-based number, streaming.
 /// Rejects a byte-order mark, CR LF endings and invalid UTF-8.
-func forEachLine(of path: String, keepEmpty: Bool = false, _ body: (String, Int) throws -> Void) throws {
+public func forEachLine(of path: String, keepEmpty: Bool = false, _ body: (String, Int) throws -> Void) throws {
     let reader = try LineBlockReader(path: path, blockBytes: 1 << 20)
     while let block = try reader.next() {
         var line = block.firstLine

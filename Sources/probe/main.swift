@@ -59,6 +59,9 @@ struct Run: ParsableCommand {
     @Option(help: "Override clustering.rate.")
     var rate: String?
 
+    @Option(help: "Coincident training points of different labels: set-aside (singleton clusters, the default) or error (overrides clustering.coincident).")
+    var coincident: String?
+
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -77,6 +80,7 @@ struct Run: ParsableCommand {
             let overrides: [(String, String, String?)] = [
                 ("run", "output_path", output), ("clustering", "mode", mode), ("data", "embeddings_path", embeddings),
                 ("clustering", "probing_cluster_path", clusters), ("clustering", "rate", rate),
+                ("clustering", "coincident", coincident),
             ]
             for (section, key, value) in overrides {
                 if let value { try file.setValue(value, forKey: key, in: section) }
