@@ -96,9 +96,16 @@ struct CentroidLinkage {
             }
         }
         sizes[b] += sizes[a]
+        let inherited = forbidden[a] ?? []
         remove(a)
-        // Slot b now holds a new cluster: what was forbidden for the old one no longer is.
-        clearForbidden(b)
+        // The merged cluster keeps the forbidden partners of both parts: in forward merging a
+        // pair is forbidden because its union overlaps a cluster of another label, and clusters
+        // only grow, so the union of a superset still overlaps (the hull only grows, and the
+        // witness's points lie inside one live cluster). The pair would be tried and rejected.
+        for partner in inherited where partner != b {
+            forbidden[b, default: []].insert(partner)
+            forbidden[partner, default: []].insert(b)
+        }
         centroidMoved(b)
         return b
     }

@@ -110,6 +110,33 @@ public struct MergeHistory: Sendable {
         return merges
     }
 
+    /// The first state in which `node` exists: 0 for a point, k + 1 for the node of merge k.
+    func birthState(of node: Int) -> Int {
+        node < pointCount ? 0 : node - pointCount + 1
+    }
+
+    /// The two nodes that merge `node` joined; nil for a point.
+    func children(of node: Int) -> (Int, Int)? {
+        guard node >= pointCount else { return nil }
+        let merge = merges[node - pointCount]
+        return (Int(merge.left), Int(merge.right))
+    }
+
+    /// The points under `node`, ascending.
+    func members(of node: Int) -> [Int32] {
+        var found: [Int32] = []
+        var stack = [node]
+        while let top = stack.popLast() {
+            if let (left, right) = children(of: top) {
+                stack.append(left)
+                stack.append(right)
+            } else {
+                found.append(Int32(top))
+            }
+        }
+        return found.sorted()
+    }
+
     /// For every point, the node of its cluster after the first `k` merges.
     public func assignment(afterMerges k: Int) -> [Int32] {
         precondition(k >= 0 && k <= merges.count, "state \(k) outside 0...\(merges.count)")

@@ -21,42 +21,62 @@ final class OverlapChecker: @unchecked Sendable {
 
     /// Creates a checker; up to `cacheBytes` of gathered cluster points are kept for reuse
     /// (a cluster is often checked against many others, and again at the next attempt).
-    init(geometry: ClusterGeometry, threads: Int, cacheBytes: Int = 256 << 20) {
+    init(geometry: ClusterGeometry, threads: Int, cacheBytes: Int = 256 << 20, hyperplaneBytes: Int = 128 << 20) {
         self.geometry = geometry
         self.threads = max(1, threads)
         pointCache = PointCache(geometry: geometry, capacityBytes: cacheBytes)
+        hyperplanes = HyperplaneCache(capacityBytes: hyperplaneBytes)
     }
+
+    /// Separating hyperplanes of recent verdicts, reused when a cluster grows.
+    private let hyperplanes: HyperplaneCache
+    /// Verdicts proven by reusing a part's hyperplane (for the log).
+    private(set) var reusedHyperplanes = 0
+    /// Verdicts proven by the hyperplane normal to the centroid difference (for the log).
+    private(set) var centroidCertificates = 0
+
+    /// How one pair was decided.
+    private enum Method { case solver, reused, centroid }
 
     /// Whether any two clusters of different labels in `clusters` overlap.
     func anyOverlap(in clusters: [Cluster], progress: ProgressBar? = nil) throws -> Bool {
+        try firstOverlap(in: clusters, progress: progress) != nil
+    }
+
+    /// An overlapping pair of clusters of different labels in `clusters`, or nil if none.
+    ///
+    /// Pairs are tried deepest sphere overlap first (the likeliest to overlap: an overlapping
+    /// state is usually decided by its first few solves); the pair returned is the first
+    /// overlapping one in that order.
+    func firstOverlap(in clusters: [Cluster], progress: ProgressBar? = nil) throws -> (Cluster, Cluster)? {
         let pairs = try SphereFilter.candidatePairs(clusters)
-        return try anyOverlap(pairs.map { (clusters[$0.0], clusters[$0.1]) }, progress: progress)
+        let depths = pairs.map { sphereGap(clusters[$0.0], clusters[$0.1]) }
+        // Ties keep the pairs' ascending order (the sort is on positions, stable by index).
+        let order = pairs.indices.sorted { (i: Int, j: Int) -> Bool in depths[i] != depths[j] ? depths[i] < depths[j] : i < j }
+        return try firstOverlap(order.map { (clusters[pairs[$0].0], clusters[pairs[$0].1]) }, progress: progress)
     }
 
     /// Whether `cluster` overlaps any of `candidates` (clusters of other labels whose spheres
-    /// are already known to meet its sphere).
-    func overlapsAny(_ cluster: Cluster, candidates: [Cluster]) throws -> Bool {
+    /// are already known to meet its sphere). `parts` are the clusters `cluster` was merged
+    /// from: a hyperplane that separated a part from a candidate is tried first, with only the
+    /// other parts' points to check.
+    func overlapsAny(_ cluster: Cluster, parts: [Cluster] = [], candidates: [Cluster]) throws -> Bool {
         // The deepest sphere overlaps first: they are the likeliest to overlap, and the first
         // overlap ends the check.
-        var ordered: [(cluster: Cluster, depth: Double)] = []
-        for other in candidates {
-            let distance: Double = cluster.centroid.withUnsafeBufferPointer { x in
-                other.centroid.withUnsafeBufferPointer { y in
-                    exactSquaredDistance(x.baseAddress!, y.baseAddress!, dimension: x.count).squareRoot()
-                }
-            }
-            ordered.append((other, distance - cluster.radius - other.radius))
+        let depths = candidates.map { sphereGap(cluster, $0) }
+        let order = candidates.indices.sorted { (i: Int, j: Int) -> Bool in
+            depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
         }
-        ordered.sort { $0.depth < $1.depth || ($0.depth == $1.depth && $0.cluster.node < $1.cluster.node) }
-        return try anyOverlap(ordered.map { (cluster, $0.cluster) }, progress: nil)
+        return try firstOverlap(order.map { (cluster, candidates[$0]) }, parts: parts, progress: nil) != nil
     }
 
-    /// Solves candidate pairs (cache first) in parallel batches; stops at the first overlap.
-    private func anyOverlap(_ pairs: [(Cluster, Cluster)], progress: ProgressBar?) throws -> Bool {
+    /// Solves candidate pairs (cache first) in parallel batches; returns the first
+    /// overlapping pair in the given order, or nil when every pair is separable.
+    private func firstOverlap(_ pairs: [(Cluster, Cluster)], parts: [Cluster] = [], progress: ProgressBar?) throws -> (Cluster, Cluster)? {
         var pending: [(Cluster, Cluster)] = []
         for (a, b) in pairs {
             if let cached = cached(a, b) {
-                if cached { return true }
+                if cached { return (a, b) }
             } else {
                 pending.append((a, b))
             }
@@ -65,27 +85,79 @@ final class OverlapChecker: @unchecked Sendable {
         var start = 0
         while start < pending.count {
             let slice = Array(pending[start..<min(pending.count, start + batch)])
-            let results = LockedArray<Result<Bool, Error>>(count: slice.count, initial: .success(false))
-            let cache = pointCache
+            let results = LockedArray<Result<(Bool, Method), Error>>(count: slice.count, initial: .success((false, .solver)))
             DispatchQueue.concurrentPerform(iterations: slice.count) { index in
                 let (a, b) = slice[index]
-                results[index] = Result {
-                    let verdict = separability(try cache.points(a), try cache.points(b))
-                    return verdict.verdict == .overlapping
+                results[index] = Result { try self.decide(a, b, parts: parts) }
+            }
+            var found: (Cluster, Cluster)? = nil
+            for (index, (a, b)) in slice.enumerated() {
+                let (overlapping, method) = try results[index].get()
+                store(a, b, overlapping)
+                if overlapping && found == nil { found = (a, b) }
+                switch method {
+                case .solver: solverCalls += 1
+                case .reused: reusedHyperplanes += 1
+                case .centroid: centroidCertificates += 1
                 }
             }
-            var found = false
-            for (index, (a, b)) in slice.enumerated() {
-                let overlapping = try results[index].get()
-                store(a, b, overlapping)
-                found = found || overlapping
-            }
-            solverCalls += slice.count
             start += slice.count
             progress?.update(Double(start))
-            if found { return true }
+            if let found { return found }
         }
-        return false
+        return nil
+    }
+
+    /// Decides one pair: a part's stored hyperplane, else the centroid-difference hyperplane,
+    /// else the solver. Each certificate is a hyperplane checked against every point of both
+    /// clusters with a margin above the overlap tolerance, as the solver's own.
+    private func decide(_ a: Cluster, _ b: Cluster, parts: [Cluster]) throws -> (Bool, Method) {
+        let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)
+        let scale = max(pointsA.summary?.largestNorm ?? 0, pointsB.summary?.largestNorm ?? 0)
+        let tolerance = overlapTolerance(for: pointsA, pointsB, scale: scale)
+        // 1. A hyperplane that separated a part of `a` from `b`: only the other parts' points
+        //    are new on that side.
+        for part in parts {
+            guard let plane = hyperplanes.hyperplane(part.node, b.node) else { continue }
+            let direction = plane.direction
+            var lowMax = plane.lowMax, highMin = plane.highMin
+            let partIsLow = plane.lowNode == part.node
+            for other in parts where other.node != part.node {
+                let range = projectionRange(try pointCache.points(other), along: direction)
+                if partIsLow { lowMax = max(lowMax, range.max) } else { highMin = min(highMin, range.min) }
+            }
+            if (highMin - lowMax) / plane.norm > tolerance {
+                hyperplanes.store(a.node, b.node, SeparatingHyperplane(normal: plane.normal, lowNode: partIsLow ? a.node : b.node,
+                                                                      lowMax: lowMax, highMin: highMin))
+                return (false, .reused)
+            }
+        }
+        // 2. The hyperplane normal to the centroid difference.
+        let direction = (0..<a.centroid.count).map { Float(Double(b.centroid[$0]) - Double(a.centroid[$0])) }
+        if let plane = certify(direction, low: pointsA, lowNode: a.node, high: pointsB, tolerance: tolerance) {
+            hyperplanes.store(a.node, b.node, plane)
+            return (false, .centroid)
+        }
+        // 3. The solver.
+        let verdict = separability(pointsA, pointsB)
+        if verdict.verdict == .overlapping { return (true, .solver) }
+        // Its normal points from B towards A: B is the low side.
+        if let plane = certify(verdict.normal.map { Float($0) }, low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance) {
+            hyperplanes.store(a.node, b.node, plane)
+        }
+        return (false, .solver)
+    }
+
+    /// The hyperplane with this normal between `low` and `high`, if its margin over every
+    /// point exceeds the tolerance.
+    private func certify(_ normal: [Float], low: PointMatrix, lowNode: Int, high: PointMatrix, tolerance: Double) -> SeparatingHyperplane? {
+        let direction = normal.map(Double.init)
+        let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0 else { return nil }
+        let lowRange = projectionRange(low, along: direction)
+        let highRange = projectionRange(high, along: direction)
+        guard (highRange.min - lowRange.max) / norm > tolerance else { return nil }
+        return SeparatingHyperplane(normal: normal, lowNode: lowNode, lowMax: lowRange.max, highMin: highRange.min)
     }
 
     private func cached(_ a: Cluster, _ b: Cluster) -> Bool? {
@@ -97,6 +169,21 @@ final class OverlapChecker: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         verdicts[NodePair(a.node, b.node)] = overlapping
     }
+}
+
+/// The solver's overlap tolerance for a pair, from the largest point norm when known.
+private func overlapTolerance(for a: PointMatrix, _ b: PointMatrix, scale: Double) -> Double {
+    scale > 0 ? overlapTolerance(scale: scale) : overlapTolerance(for: a, b)
+}
+
+/// The gap between two bounding spheres, `|c1 − c2| − r1 − r2` (negative when they overlap).
+func sphereGap(_ a: Cluster, _ b: Cluster) -> Double {
+    let distance = a.centroid.withUnsafeBufferPointer { x in
+        b.centroid.withUnsafeBufferPointer { y in
+            exactSquaredDistance(x.baseAddress!, y.baseAddress!, dimension: x.count).squareRoot()
+        }
+    }
+    return distance - a.radius - b.radius
 }
 
 /// Two closed bounding spheres intersect: `r1 + r2 ≥ |c1 − c2|`.

@@ -71,6 +71,7 @@ public struct ProbeRun {
             options.threads = threads
             options.showProgress = verbose
             options.pointCacheBytes = budget.bytes / 8
+            options.hyperplaneCacheBytes = budget.bytes / 8
             options.scratchFolder = scratch
             let result = try timed("probing") {
                 try SetAsidePoints.probe(points, settingAside: setAside, options: options, log: log, scratch: scratch)

@@ -26,6 +26,8 @@ public struct ProbingOptions: Sendable {
     public var showProgress: Bool = true
     /// Bytes of gathered cluster points the overlap checks may keep for reuse.
     public var pointCacheBytes: Int = 256 << 20
+    /// Bytes of separating hyperplanes the overlap checks may keep for reuse.
+    public var hyperplaneCacheBytes: Int = 128 << 20
     /// Where large working arrays (centroid tables) are memory-mapped; nil keeps them in memory.
     public var scratchFolder: String? = nil
 
@@ -57,7 +59,8 @@ public struct Prober {
 
     /// Runs the whole clustering.
     public func run() throws -> ProbingResult {
-        let checker = OverlapChecker(geometry: geometry, threads: options.threads, cacheBytes: options.pointCacheBytes)
+        let checker = OverlapChecker(geometry: geometry, threads: options.threads, cacheBytes: options.pointCacheBytes,
+                                     hyperplaneBytes: options.hyperplaneCacheBytes)
         log.info("Probing to the end...")
         let mergeBar = bar("merge to end", total: points.count)
         let history = try MergeHistory.mergeToEnd(points, kernel: kernel, threads: options.threads,
@@ -68,7 +71,7 @@ public struct Prober {
 
         log.info("Checking for the end state...")
         let endClusters = try clusters(of: history, state: m)
-        if try !checker.anyOverlap(in: endClusters) {
+        guard let endWitness = try checker.firstOverlap(in: endClusters) else {
             log.info("There is no overlaps in the end state!")
             log.info("This space is linear!")
             log.info("Final number of clusters: \(endClusters.count)")
@@ -76,32 +79,8 @@ public struct Prober {
                                  mergeCount: m, solverCalls: checker.solverCalls)
         }
         log.info("This space is non-linear!")
-
-        // The reference's search (SPEC §3 step 4), followed exactly.
-        var memo: [Int: Bool] = [:]
-        func overlaps(_ state: Int) throws -> Bool {
-            if let known = memo[state] { return known }
-            log.info("Test for state \(state)")
-            let answer = try checker.anyOverlap(in: clusters(of: history, state: state))
-            memo[state] = answer
-            return answer
-        }
-        var low = 0, high = m
-        if m >= 1000 {
-            let step = Int(Double(m) * options.rate) + 1
-            var k = max(0, m - step)
-            while try overlaps(k) {
-                if k == 0 { break }  // state 0 overlaps (identical points, different labels)
-                k = max(0, k - step)
-            }
-            low = k
-            high = min(m, k + step)
-        }
-        while low < high {
-            let mid = (low + high) / 2
-            if try overlaps(mid) { high = mid } else { low = mid + 1 }
-        }
-        let firstError = high
+        let firstError = try FirstErrorSearch(history: history, checker: checker, log: log, prober: self)
+            .run(endWitness: endWitness)
         // Restart from the state before the first error; where state 0 itself overlaps, from state 0.
         let restart = max(0, firstError - 1)
         log.info("Found \(restart)-th state is the first error state")
@@ -164,7 +143,7 @@ public struct Prober {
             forwardBar?.update(Double(attempts))
             if Date().timeIntervalSince(lastReport) >= 30 {
                 lastReport = Date()
-                log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted, \(start.count - accepted) clusters, \(checker.solverCalls) overlap solver calls")
+                log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted, \(start.count - accepted) clusters, \(checker.solverCalls) overlap solver calls, \(checker.reusedHyperplanes) reused hyperplanes, \(checker.centroidCertificates) centroid certificates")
             }
             let a = slotsOfLabel[label][pair.first], b = slotsOfLabel[label][pair.second]
             guard let first = live[a], let second = live[b] else { break }
@@ -174,7 +153,7 @@ public struct Prober {
             let merged = try geometry.summary(node: nextNode, label: label, members: members)
             nextNode += 1
             let candidates = spheres.intersecting(merged).compactMap { live[$0] }
-            if try checker.overlapsAny(merged, candidates: candidates) {
+            if try checker.overlapsAny(merged, parts: [first, second], candidates: candidates) {
                 engines[label]?.forbid(pair)
             } else {
                 accepted += 1
@@ -188,7 +167,7 @@ public struct Prober {
             }
         }
         forwardBar?.finish()
-        log.info("Forward probing: \(attempts) merges tried, overlap solver calls so far \(checker.solverCalls)")
+        log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted; overlap solver calls so far \(checker.solverCalls), \(checker.reusedHyperplanes) verdicts by reused hyperplanes, \(checker.centroidCertificates) by centroid hyperplanes")
         return live.compactMap { $0 }
     }
 

@@ -24,8 +24,8 @@ enum StopRule {
     case accuracy(Double)
 }
 
-/// The overlap tolerance for a pair whose largest point norm is `scale`.
-func overlapTolerance(scale: Double) -> Double {
+/// The overlap tolerance for a pair whose largest point norm is `scale`: `1e-7 · scale`.
+public func overlapTolerance(scale: Double) -> Double {
     1e-7 * max(scale, 1e-30)
 }
 

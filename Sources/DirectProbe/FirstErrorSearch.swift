@@ -1,0 +1,76 @@
+import Foundation
+
+/// Finds the first overlapping state of a merge history (DirectProbe's step 4).
+///
+/// The reference searches with a coarse backward stride and a binary search. Both find the
+/// first overlapping state, because overlap is monotone in the state: every cluster of state
+/// k is a subset of a cluster of state k' > k with the same label, hull distances can only
+/// shrink on supersets, and the overlap tolerance (a multiple of the largest point norm) can
+/// only grow. So if state k' has no overlap, no earlier state has, and the answer does not
+/// depend on which states are tested — only the cost does.
+///
+/// This search uses the witnesses. An overlapping pair (P, Q) of dendrogram nodes found in a
+/// state also overlaps in the first state where both exist, max(birth P, birth Q); and if a
+/// child of the later-born node still overlaps the other node, the pair exists (and
+/// overlaps) earlier still. Descending like this costs a solve or two per step and usually
+/// lands on the first overlapping state, which one full test of the state before it then
+/// proves. After a few such rounds it falls back to a binary search between the known
+/// bounds. Verdicts are cached by node pair, so no pair is solved twice.
+struct FirstErrorSearch {
+    let history: MergeHistory
+    let checker: OverlapChecker
+    let log: RunLog
+    let prober: Prober
+
+    /// Rounds of "descend, then test the state just before" before bisecting.
+    static let descentRounds = 8
+
+    /// The first overlapping state, given an overlapping pair of the end state.
+    func run(endWitness: (Cluster, Cluster)) throws -> Int {
+        var low = 0, high = history.merges.count
+        var witness = endWitness
+        var rounds = 0
+        while low < high {
+            witness = try descend(witness)
+            high = min(high, birth(witness))
+            log.info("State \(high) overlaps (clusters of \(witness.0.count) and \(witness.1.count) points)")
+            guard low < high else { break }
+            let state = rounds < Self.descentRounds ? high - 1 : (low + high) / 2
+            rounds += 1
+            log.info("Test for state \(state)")
+            if let found = try checker.firstOverlap(in: prober.clusters(of: history, state: state)) {
+                witness = found
+                high = state
+            } else {
+                low = state + 1
+            }
+        }
+        return high
+    }
+
+    /// The first state in which both clusters of the pair exist.
+    private func birth(_ pair: (Cluster, Cluster)) -> Int {
+        max(history.birthState(of: pair.0.node), history.birthState(of: pair.1.node))
+    }
+
+    /// Replaces the later-born cluster of an overlapping pair by one of its children while
+    /// the child still overlaps the other cluster.
+    private func descend(_ pair: (Cluster, Cluster)) throws -> (Cluster, Cluster) {
+        var (later, other) = history.birthState(of: pair.0.node) >= history.birthState(of: pair.1.node) ? pair : (pair.1, pair.0)
+        while let (left, right) = history.children(of: later.node) {
+            // The earlier-born child first: it gives the earlier state if it overlaps.
+            let children = [left, right].sorted { history.birthState(of: $0) < history.birthState(of: $1) }
+            var next: Cluster? = nil
+            for child in children {
+                let candidate = try prober.geometry.summary(node: child, label: later.label, members: history.members(of: child))
+                if spheresIntersect(candidate, other), try checker.overlapsAny(candidate, candidates: [other]) {
+                    next = candidate
+                    break
+                }
+            }
+            guard let next else { break }
+            (later, other) = history.birthState(of: next.node) >= history.birthState(of: other.node) ? (next, other) : (other, next)
+        }
+        return (later, other)
+    }
+}
