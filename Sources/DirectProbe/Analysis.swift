@@ -81,11 +81,9 @@ public struct Analyzer {
     /// each with its majority label (ties: the label met first in point order), keeping only
     /// clusters of more than `minimumSize` points. Numbering follows the assignment.
     public func memberLists(fromAssignment assignment: [Int], minimumSize: Int = 5) -> [ClusterMembers] {
-        guard let largest = assignment.max() else { return [] }
-        var members = [[Int32]](repeating: [], count: largest + 1)
-        for (point, cluster) in assignment.enumerated() { members[cluster].append(Int32(point)) }
         var lists: [ClusterMembers] = []
-        for (number, rows) in members.enumerated() where rows.count > minimumSize && !rows.isEmpty {
+        // Grouped by sorting, not by indexing with the numbers: memory never depends on the largest number.
+        for (number, rows) in ClusterFile.group(assignment) where rows.count > minimumSize && !rows.isEmpty {
             var counts: [Int32: Int] = [:]
             var firstSeen: [Int32] = []
             for row in rows {

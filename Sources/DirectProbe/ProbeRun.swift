@@ -216,18 +216,6 @@ public struct ProbeRun {
     /// Reads a `clusters.txt`: one non-negative cluster number per training point.
     public static func readClusterFile(_ path: String, pointCount: Int) throws -> [Int] {
         guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the clusters file") }
-        var numbers: [Int] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if text.isEmpty { continue }
-            guard let value = Int(text), value >= 0 else {
-                throw InputError(file: path, line: index + 1, column: 1, "'\(text)' is not a cluster number (a non-negative integer)")
-            }
-            numbers.append(value)
-        }
-        guard numbers.count == pointCount else {
-            throw InputError(file: path, "\(numbers.count) cluster numbers but \(pointCount) training points")
-        }
-        return numbers
+        return try ClusterFile.parse(data, path: path, pointCount: pointCount)
     }
 }

@@ -1,0 +1,72 @@
+import Foundation
+import ProbeConfig
+import ProbeStore
+import Testing
+@testable import DirectProbe
+
+/// Three separated blobs of 12 points in 4 dimensions, labels a, b, c, scaled by `scale`.
+func threeBlobs(scale: Double = 1, seed: UInt64 = 7) -> (points: [[Float]], labels: [String]) {
+    var rng = SeededGenerator(seed: seed)
+    var points: [[Float]] = []
+    var labels: [String] = []
+    for (index, label) in ["a", "b", "c"].enumerated() {
+        for _ in 0..<12 {
+            let center = Double(index) * 10
+            points.append((0..<4).map { k in Float((k == index % 4 ? center : 0) + rng.gaussian()) * Float(scale) })
+            labels.append(label)
+        }
+    }
+    return (points, labels)
+}
+
+/// Issue 9 case 1: huge cluster numbers in clusters.txt.
+@Suite("Hardening: cluster numbers")
+struct ClusterNumberTests {
+    @Test("any cluster numbering gives the same analysis as a compact one, in memory independent of the numbers")
+    func hugeNumbers() throws {
+        let folder = TemporaryFolder()
+        let (points, labels) = threeBlobs()
+        var configuration = try writeTask(in: folder, points: points, labels: labels, mode: "prediction")
+        // Compact numbering: one cluster per label.
+        let compact = labels.map { ["a": 0, "b": 1, "c": 2][$0] ?? 0 }
+        let huge = compact.map { [4_000_000_000, Int.max, 1_000_000_000][$0] }
+        configuration.probingClusterPath = folder.write("compact.txt", compact.map { "\($0)\n" }.joined())
+        configuration.outputPath = folder.file("compact")
+        _ = try runQuietly(configuration)
+        configuration.probingClusterPath = folder.write("huge.txt", huge.map { "\($0)\r\n" }.joined())
+        configuration.outputPath = folder.file("huge")
+        let outcome = try runQuietly(configuration)
+        #expect(outcome.analysis.clusters.map(\.node).sorted() == [1_000_000_000, 4_000_000_000, Int.max])
+        for name in ["vec.txt", "outside_min.txt", "inside_mean.txt", "inside_max.txt"] {
+            let a = try String(contentsOfFile: folder.file("compact/\(name)"), encoding: .utf8)
+            let b = try String(contentsOfFile: folder.file("huge/\(name)"), encoding: .utf8)
+            #expect(a == b, "\(name) differs")
+        }
+    }
+
+    @Test("a number beyond Int.max is an error naming the line and column")
+    func overflow() throws {
+        let text = "0\n  9223372036854775808\n"
+        #expect { try ClusterFile.parse(Array(text.utf8), path: "c.txt", pointCount: 2) } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file == "c.txt" && error.line == 2 && error.column == 3 && error.message.contains("too large")
+        }
+    }
+
+    @Test("bad tokens are named by line and column, control characters in hex", arguments: [
+        ("0\n-1\n", 2, 1, "'-'"), ("0\n1 2\n", 2, 3, "'2'"), ("0\n\u{1B}[31m\n", 2, 1, "0x1B"), ("0\n1\r\r\n", 2, 2, "0x0D"),
+    ])
+    func badTokens(text: String, line: Int, column: Int, shown: String) throws {
+        #expect { try ClusterFile.parse(Array(text.utf8), path: "c.txt", pointCount: 2) } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.line == line && error.column == column && error.message.contains(shown)
+        }
+    }
+
+    @Test("grouping sorts by number then point, whatever the magnitude")
+    func grouping() {
+        let groups = ClusterFile.group([Int.max, 0, Int.max, 5, 0])
+        #expect(groups.map(\.number) == [0, 5, Int.max])
+        #expect(groups.map(\.members) == [[1, 4], [3], [0, 2]])
+    }
+}
