@@ -1,6 +1,6 @@
 import Foundation
 import ProbeConfig
-import ProbeStore
+@testable import ProbeStore
 import Testing
 @testable import DirectProbe
 
@@ -68,5 +68,49 @@ struct ClusterNumberTests {
         let groups = ClusterFile.group([Int.max, 0, Int.max, 5, 0])
         #expect(groups.map(\.number) == [0, 5, Int.max])
         #expect(groups.map(\.members) == [[1, 4], [3], [0, 2]])
+    }
+}
+
+/// Writes `rows` as the float32 dataset `/embeddings/x` of a new store at `path`.
+func writeMatrixStore(_ path: String, rows: [[Float]], columns: Int) throws {
+    let file = try H5File.create(path: path)
+    let matrix = try file.createMatrix("/embeddings/x", rows: rows.count, columns: columns, storage: .contiguous)
+    try rows.flatMap { $0 }.withUnsafeBufferPointer { try matrix.writeRows(firstRow: 0, rowCount: rows.count, columns: columns, from: $0) }
+    try file.flush()
+}
+
+/// Issue 9 cases 2 and 4: `.h5` inputs with 0 columns or non-finite values fail before any work.
+@Suite("Hardening: store inputs of a run")
+struct StoreInputRunTests {
+    @Test("a 0-column training dataset is an input error, not a trap")
+    func zeroColumns() throws {
+        let folder = TemporaryFolder()
+        let (points, labels) = threeBlobs()
+        var configuration = try writeTask(in: folder, points: points, labels: labels)
+        try writeMatrixStore(folder.file("zero.h5"), rows: Array(repeating: [], count: points.count), columns: 0)
+        configuration.embeddingsPath = folder.file("zero.h5") + ":x"
+        #expect { try runQuietly(configuration) } throws: { error in
+            (error as? InputError)?.message.contains("0 values") == true
+        }
+    }
+
+    @Test("NaN or infinity in training or test embeddings (.h5) is an error naming row and column", arguments: [false, true])
+    func nonFinite(inTest: Bool) throws {
+        let folder = TemporaryFolder()
+        let (points, labels) = threeBlobs()
+        var configuration = try writeTask(in: folder, points: points, labels: labels)
+        var bad = points
+        bad[30][2] = inTest ? .infinity : .nan
+        try writeMatrixStore(folder.file("bad.h5"), rows: bad, columns: 4)
+        if inTest {
+            configuration.testEntitiesPath = configuration.entitiesPath
+            configuration.testEmbeddingsPath = folder.file("bad.h5") + ":x"
+        } else {
+            configuration.embeddingsPath = folder.file("bad.h5") + ":x"
+        }
+        #expect { try runQuietly(configuration) } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file.hasSuffix("bad.h5:x") && error.message.contains("\(inTest ? "+infinity" : "NaN") at row 31, column 3")
+        }
     }
 }
