@@ -152,9 +152,11 @@ public struct BatchProbe {
                          scratch: String, log: RunLog) throws -> LayerRecord {
         let started = Date()
         log.info("Loading embeddings from \(source.path)")
-        let matrix = try EmbeddingInput.open(source.path, entityCount: labels.count, entitiesPath: configuration.entitiesPath,
-                                             scratchFolder: scratch, name: "layer", showProgress: verbose)
+        let (matrix, scan) = try EmbeddingInput.openScanned(source.path, entityCount: labels.count, entitiesPath: configuration.entitiesPath,
+                                                            scratchFolder: scratch, name: "layer", showProgress: verbose)
         var points = try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: source.path)
+        let unit = UnitScale.choosing(largest: scan.largestMagnitude, dimension: points.dimension)
+        points = try unit.apply(to: points, scratch: scratch, name: "layer")
         var lists = Analyzer(points: points, threads: threads, showProgress: verbose, log: log).memberLists(fromAssignment: assignment)
         let budget = try memory ?? configuration.memory.map(MemoryBudget.init(parsing:)) ?? .automatic
         if budget.prefersClusterOrderedCopy(matrixBytes: points.count * points.dimension * MemoryLayout<Float>.size) {
@@ -172,7 +174,7 @@ public struct BatchProbe {
                                seconds: Date().timeIntervalSince(started))
         }
         log.info("\(source.path) IS linearly separable")
-        let analysis = try analyzer.analyze(clusters)
+        let analysis = unit.rescaled(try analyzer.analyze(clusters))
         return LayerRecord(key: key, linear: true, vec: analysis.labelPairDistances, outside_min: analysis.outsideMin,
                            inside_mean: analysis.insideMean, inside_max: analysis.insideMax, clusters: clusters.count,
                            seconds: Date().timeIntervalSince(started))

@@ -12,6 +12,8 @@ public struct LabeledPoints: Sendable {
     public let labelSet: LabelSet
     /// Where the embeddings came from (for the log).
     public let source: String
+    /// What the value scan of the embeddings found, when they were opened with one.
+    public var valueScan: ValueScan? = nil
 
     /// The number of points.
     public var count: Int { labels.count }

@@ -55,7 +55,20 @@ public struct ProbeRun {
         if let comments = configuration.comments { log.info("Comments: \(comments)") }
         log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads, memory budget \(budget)")
 
-        let points = try timed("load") { try loadTraining(log: log, scratch: scratch) }
+        var points = try timed("load") { try loadTraining(log: log, scratch: scratch) }
+        // The test split is loaded (and checked) before any work, and shares the training's units.
+        var test: LabeledPoints? = nil
+        if let testEntities = configuration.testEntitiesPath, let testEmbeddings = configuration.testEmbeddingsPath {
+            test = try timed("load") {
+                try loadSplit(entities: testEntities, embeddings: testEmbeddings, labelSet: points.labelSet, name: "test", log: log, scratch: scratch)
+            }
+        }
+        let unit = UnitScale.choosing(for: [points] + (test.map { [$0] } ?? []))
+        if !unit.isIdentity {
+            log.info("Largest magnitude \(points.valueScan?.largestMagnitude ?? 0): computing on the points times \(unit), distances reported in the input's units")
+            points = try timed("load") { try unit.apply(to: points, scratch: scratch, name: "train") }
+            test = try test.map { try unit.apply(to: $0, scratch: scratch, name: "test") }
+        }
         var probing: ProbingResult? = nil
         let assignment: [Int]
         let analyzer = Analyzer(points: points, threads: threads, showProgress: verbose, log: log)
@@ -95,13 +108,10 @@ public struct ProbeRun {
         // DirectProbe's test-set prediction and cluster distances, over all clusters.
         var prediction: TestPrediction? = nil
         var known: [NodePair: ClusterPairDistance] = [:]
-        if let testEntities = configuration.testEntitiesPath, let testEmbeddings = configuration.testEmbeddingsPath {
-            let test = try timed("load") {
-                try loadSplit(entities: testEntities, embeddings: testEmbeddings, labelSet: points.labelSet, name: "test", log: log, scratch: scratch)
-            }
+        if let test {
             log.info("Start prediction: \(test.count) test points, \(allClusters.count) clusters...")
             let result = try timed("prediction") {
-                try Predictor(training: analysisPoints, threads: threads, showProgress: verbose).predict(test, clusters: allClusters)
+                unit.rescaled(try Predictor(training: analysisPoints, threads: threads, showProgress: verbose).predict(test, clusters: allClusters))
             }
             log.info("Acc=\(result.accuracy)")
             log.info("Writing predictions to file...")
@@ -109,8 +119,8 @@ public struct ProbeRun {
             prediction = result
             let pairs = try timed("cluster distances") { try clusterAnalyzer.clusterDistances(allClusters) }
             log.info("Writing pair-wise distances...")
-            try writer.writeClusterDistances(pairs, clusters: allClusters, labels: points.labelSet.labels)
-            let distances = pairs.map(\.distance)
+            try writer.writeClusterDistances(pairs.map(unit.rescaled), clusters: allClusters.map(unit.rescaled), labels: points.labelSet.labels)
+            let distances = pairs.map { unit.distance($0.distance) }
             if let low = distances.min(), let high = distances.max() {
                 log.info("MinConvexDistance=\(low)")
                 log.info("MaxConvexDistance=\(high)")
@@ -120,7 +130,7 @@ public struct ProbeRun {
         }
 
         log.info("Analysing \(analysed.count) clusters of more than 5 points...")
-        let analysis = try timed("analysis") { try clusterAnalyzer.analyze(analysed, known: known) }
+        let analysis = try timed("analysis") { unit.rescaled(try clusterAnalyzer.analyze(analysed, known: known)) }
         log.info(String(format: "Analysis took %.3f s", timings["analysis"] ?? 0))
         try writer.writeAnalysis(analysis)
         if let value = analysis.globalMinimum { log.info("global min dis=\(value)") }
@@ -166,10 +176,12 @@ public struct ProbeRun {
         let labels = try Self.readEntityLabels(entities, labelSet: labelSet)
         log.info("Finish loading \(labels.count) entities...")
         log.info("Loading embeddings from \(embeddings)")
-        let matrix = try EmbeddingInput.open(embeddings, entityCount: labels.count, entitiesPath: entities,
-                                             scratchFolder: scratch, name: name, showProgress: verbose)
+        let (matrix, scan) = try EmbeddingInput.openScanned(embeddings, entityCount: labels.count, entitiesPath: entities,
+                                                            scratchFolder: scratch, name: name, showProgress: verbose)
         log.info("Finish loading embeddings: \(matrix.rowCount) x \(matrix.dimension)\(matrix.isMemoryMapped ? " (memory-mapped)" : "")")
-        return try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: embeddings)
+        var points = try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: embeddings)
+        points.valueScan = scan
+        return points
     }
 
     private func loadTraining(log: RunLog, scratch: String) throws -> LabeledPoints {

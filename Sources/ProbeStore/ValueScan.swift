@@ -6,6 +6,9 @@ import Foundation
 public struct ValueScan: Sendable, Equatable {
     /// The largest absolute value (0 for an all-zero or empty matrix).
     public let largestMagnitude: Float
+
+    /// A scan result with this largest magnitude.
+    public init(largestMagnitude: Float) { self.largestMagnitude = largestMagnitude }
 }
 
 extension EmbeddingMatrix {

@@ -114,3 +114,40 @@ struct StoreInputRunTests {
         }
     }
 }
+
+/// Issue 9 case 5: results do not depend on the units of the embeddings.
+@Suite("Hardening: units")
+struct UnitTests {
+    /// Probes three tangled blobs (with a test split) at `scale` and returns the partition and analysis.
+    func probe(scale: Double, in folder: TemporaryFolder) throws -> (partition: [[Int]], outcome: ProbeRun.Outcome) {
+        // One blob split by the sign of the first coordinate, with a few labels flipped, so
+        // that probing has to split labels into several clusters.
+        var rng = SeededGenerator(seed: 11)
+        let points = (0..<48).map { _ in (0..<3).map { _ in Float(rng.gaussian()) } }
+        let labels = points.enumerated().map { index, point in (point[0] > 0) != (index % 9 == 0) ? "a" : "b" }
+        var configuration = try writeTask(in: folder, points: points, labels: labels)
+        let text = points.map { row in row.map { String(format: "%.8e", Double($0) * scale) }.joined(separator: " ") }.joined(separator: "\n") + "\n"
+        configuration.embeddingsPath = folder.write("scaled.txt", text)
+        configuration.testEntitiesPath = configuration.entitiesPath
+        configuration.testEmbeddingsPath = configuration.embeddingsPath
+        configuration.outputPath = folder.file("results")
+        let outcome = try runQuietly(configuration)
+        return (try readPartition(folder.file("results/clusters.txt")), outcome)
+    }
+
+    @Test("the partition, accuracy and distances (relative to the scale) are the same at scales 1e-30, 1, 1e20 and 1e30")
+    func scales() throws {
+        let reference = try probe(scale: 1, in: TemporaryFolder())
+        #expect(reference.partition.count > 3, "the case should need more clusters than labels")
+        for scale in [1e-30, 1e20, 1e30] {
+            let scaled = try probe(scale: scale, in: TemporaryFolder())
+            #expect(scaled.partition == reference.partition, "partition differs at scale \(scale)")
+            #expect(scaled.outcome.prediction?.accuracy == reference.outcome.prediction?.accuracy)
+            let a = reference.outcome.analysis, b = scaled.outcome.analysis
+            for (x, y) in zip(a.labelPairDistances + a.insideMean + a.insideMax, b.labelPairDistances + b.insideMean + b.insideMax) {
+                #expect(y.isFinite && abs(y / scale - x) <= 1e-4 * max(1, abs(x)), "\(y) at scale \(scale) vs \(x)")
+            }
+            #expect(try JSONSerialization.jsonObject(with: scaled.outcome.summary.json().data(using: .utf8) ?? Data()) is [String: Any])
+        }
+    }
+}
