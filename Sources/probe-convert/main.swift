@@ -72,8 +72,13 @@ struct ProbeConvert: ParsableCommand {
             }
             let report: ConversionReport
             if isDirectory.boolValue {
-                report = try Converter.convertTask(TaskDirectory(root: source), to: output, options: options)
+                let task = try TaskDirectory(root: source)
+                try OutputTarget.check(output, inputs: [task.labelsPath] + task.entities.values + task.embeddings.map(\.path),
+                                       inputFolders: ["labels", "entities", "embeddings"].map { (source as NSString).appendingPathComponent($0) },
+                                       force: force)
+                report = try Converter.convertTask(task, to: output, options: options)
             } else {
+                try OutputTarget.check(output, inputs: [source], force: force)
                 let name = dataset ?? StoreLayout.embeddings(URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent)
                 report = try Converter.convertEmbeddingsFile(source, to: output, dataset: name, options: options)
             }

@@ -51,3 +51,82 @@ struct StoreInputHardeningTests {
         #expect(try EmbeddingMatrix(path: path, dataset: "/embeddings/x").scanValues() == ValueScan(largestMagnitude: 3e30))
     }
 }
+
+/// Runs a built tool and returns its exit status and standard error.
+func runTool(_ name: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, stderr: String, stdout: String)? {
+    guard let tool = builtExecutable(name) else { return nil }
+    let process = Process()
+    process.executableURL = tool
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let errors = Pipe(), output = Pipe()
+    process.standardError = errors
+    process.standardOutput = output
+    try process.run()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: errorData, as: UTF8.self), String(decoding: outputData, as: UTF8.self))
+}
+
+/// Issue 9 case 8: probe-convert never writes over its input or onto a non-regular file.
+@Suite("Hardening: probe-convert outputs")
+struct ConvertOutputTests {
+    @Test("an output that resolves to the input is refused, even with --force", arguments: ["in.txt", "./././in.txt", "link.txt", "hard.txt"])
+    func ownInput(spelling: String) throws {
+        let folder = TemporaryFolder()
+        let input = folder.write("in.txt", "1 2 3\n4 5 6\n")
+        symlink(input, folder.file("link.txt"))
+        link(input, folder.file("hard.txt"))
+        guard let result = try runTool("probe-convert", ["in.txt", "-o", spelling, "--force", "--quiet"], in: folder.path) else {
+            Issue.record("probe-convert is not built next to the tests"); return
+        }
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is the input"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == "1 2 3\n4 5 6\n")
+    }
+
+    @Test("an output that is one of a task's files, or inside its embeddings folder, is refused")
+    func insideTask() throws {
+        let folder = TemporaryFolder()
+        _ = makeTask(in: folder)
+        let target = folder.file("task/embeddings/m/train/0/1.txt")
+        let before = try Data(contentsOf: URL(fileURLWithPath: target))
+        for output in [target, folder.file("task/embeddings/new.h5"), folder.file("task/labels/tags.txt")] {
+            guard let result = try runTool("probe-convert", [folder.file("task"), "-o", output, "--force", "--quiet"]) else {
+                Issue.record("probe-convert is not built next to the tests"); return
+            }
+            #expect(result.status == 1, "\(output)")
+            #expect(result.stderr.contains(output), "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == before)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("task/embeddings/new.h5")))
+        // Next to the task's folders is fine.
+        let fine = try runTool("probe-convert", [folder.file("task"), "-o", folder.file("task/task.h5"), "--quiet"])
+        #expect(fine?.status == 0, "\(fine?.stderr ?? "")")
+    }
+
+    @Test("an output that is a named pipe or a folder is refused with --force, and left as it was")
+    func notRegular() throws {
+        let folder = TemporaryFolder()
+        folder.write("in.txt", "1 2 3\n")
+        mkfifo(folder.file("pipe"), 0o600)
+        try FileManager.default.createDirectory(atPath: folder.file("dir"), withIntermediateDirectories: true)
+        for (name, kind) in [("pipe", "a named pipe"), ("dir", "a folder")] {
+            guard let result = try runTool("probe-convert", [folder.file("in.txt"), "-o", folder.file(name), "--force", "--quiet"]) else {
+                Issue.record("probe-convert is not built next to the tests"); return
+            }
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("not a regular file (\(kind))"), "\(result.stderr)")
+        }
+        var info = stat()
+        #expect(stat(folder.file("pipe"), &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+    }
+
+    @Test("resolving a path that does not exist yet keeps its missing components")
+    func resolveMissing() {
+        let folder = TemporaryFolder()
+        let real = OutputTarget.resolve(folder.path)
+        #expect(OutputTarget.resolve(folder.path + "/./a/../b/c.h5") == real + "/b/c.h5")
+    }
+}
