@@ -176,9 +176,12 @@ struct ReportCommand: ParsableCommand {
     var title: String?
     @Option(help: "Layers to plot across iterations, comma-separated (default: first, last and two between).")
     var layers: String?
+    @Flag(help: "Replace an existing report file (a regular file only).")
+    var force = false
 
     func run() throws {
         do {
+            try OutputTarget.check(output, force: force)
             var options = ReportOptions()
             if let layers { options.layersAcrossIterations = layers.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             try Report(resultFolders: results, title: title, options: options).write(to: output)

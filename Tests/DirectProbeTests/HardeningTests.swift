@@ -151,3 +151,54 @@ struct UnitTests {
         }
     }
 }
+
+/// Runs the built `probe` (next to the test binary) and returns its status, stderr and stdout;
+/// nil when it is not built.
+func runProbe(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stderr: String, stdout: String)? {
+    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    let candidates = [testBinary.deletingLastPathComponent()] + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+    guard let tool = candidates.map({ $0.appendingPathComponent("probe") }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        return nil
+    }
+    let process = Process()
+    process.executableURL = tool
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { process.environment = environment }
+    let errors = Pipe(), output = Pipe()
+    process.standardError = errors
+    process.standardOutput = output
+    try process.run()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: errorData, as: UTF8.self), String(decoding: outputData, as: UTF8.self))
+}
+
+/// Issue 9 case 9: `probe report -o` never replaces a file without --force, nor a non-file.
+@Suite("Hardening: report output")
+struct ReportOutputTests {
+    @Test("an existing report file needs --force; a pipe or folder is refused even with it")
+    func existing() throws {
+        let folder = TemporaryFolder()
+        let (points, labels) = threeBlobs()
+        let configuration = try writeTask(in: folder, points: points, labels: labels)
+        _ = try runQuietly(configuration)
+        let html = folder.write("report.html", "keep me\n")
+        guard let refused = try runProbe(["report", configuration.outputPath, "-o", html]) else {
+            Issue.record("probe is not built next to the tests"); return
+        }
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains(html) && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: html, encoding: .utf8) == "keep me\n")
+        let forced = try runProbe(["report", configuration.outputPath, "-o", html, "--force"])
+        #expect(forced?.status == 0, "\(forced?.stderr ?? "")")
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<html"))
+        mkfifo(folder.file("pipe"), 0o600)
+        for target in [folder.file("pipe"), folder.path] {
+            let result = try runProbe(["report", configuration.outputPath, "-o", target, "--force"])
+            #expect(result?.status == 1)
+            #expect(result?.stderr.contains("not a regular file") == true, "\(result?.stderr ?? "")")
+        }
+    }
+}
