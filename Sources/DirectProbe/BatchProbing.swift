@@ -64,6 +64,7 @@ public struct BatchProbe {
     /// Runs the batch.
     public func run() throws -> Outcome {
         let started = Date()
+        try InputValidation.check(configuration)
         guard let batchPath = configuration.batchEmbeddingsPath else {
             throw InputError(file: "config", "mode batch_probing needs data.batch_embeddings_path")
         }

@@ -34,8 +34,14 @@ public struct ProbeRun {
         public let outputFolder: String
     }
 
-    /// Runs the configured mode.
+    /// Runs the configured mode: every input is checked first (nothing is written if one is
+    /// wrong), and a run that fails later leaves the output folder reusable.
     public func run() throws -> Outcome {
+        try InputValidation.check(configuration)
+        return try OutputFolderGuard(configuration.outputPath).run { try execute() }
+    }
+
+    private func execute() throws -> Outcome {
         if configuration.mode == .batchProbing {
             throw InputError(file: "config", "mode batch_probing runs through BatchProbe")
         }

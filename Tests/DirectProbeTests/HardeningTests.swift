@@ -202,3 +202,66 @@ struct ReportOutputTests {
         }
     }
 }
+
+/// Issue 9 case 12: every input is checked before any work; a failed run leaves the folder reusable.
+@Suite("Hardening: input validation")
+struct InputValidationTests {
+    /// A fresh probing task with a test split (the training points again).
+    func task(_ folder: TemporaryFolder) throws -> ProbeConfiguration {
+        let (points, labels) = threeBlobs()
+        var configuration = try writeTask(in: folder, points: points, labels: labels)
+        configuration.testEntitiesPath = configuration.entitiesPath
+        configuration.testEmbeddingsPath = configuration.embeddingsPath
+        return configuration
+    }
+
+    @Test("bad inputs fail before the output folder is created", arguments: ["missing test", "test dimension", "train rows", "half test", "clusters"])
+    func early(problem: String) throws {
+        let folder = TemporaryFolder()
+        var configuration = try task(folder)
+        let train = try String(contentsOfFile: configuration.embeddingsPath ?? "", encoding: .utf8)
+        let expected: String
+        switch problem {
+        case "missing test":
+            configuration.testEmbeddingsPath = folder.file("nowhere/test.txt")
+            expected = "nowhere/test.txt"
+        case "test dimension":
+            configuration.testEmbeddingsPath = folder.write("test3.txt", train.split(separator: "\n").map { $0.split(separator: " ").dropLast().joined(separator: " ") }.joined(separator: "\n") + "\n")
+            expected = "test vectors have 3 values but the training vectors"
+        case "train rows":
+            configuration.embeddingsPath = folder.write("short.txt", train.split(separator: "\n").dropLast().joined(separator: "\n") + "\n")
+            expected = "35 vectors but"
+        case "half test":
+            configuration.testEmbeddingsPath = nil
+            expected = "data.test_embeddings_path is not"
+        default:
+            configuration.mode = .prediction
+            configuration.probingClusterPath = folder.write("clusters.txt", "0\n1\n")
+            expected = "2 cluster numbers but 36 training points"
+        }
+        #expect { try runQuietly(configuration) } throws: { error in
+            "\(error)".contains(expected)
+        }
+        #expect(!FileManager.default.fileExists(atPath: configuration.outputPath), "the output folder was touched")
+    }
+
+    @Test("an input error found late (a bad number in the test embeddings) leaves the folder reusable without --force")
+    func late() throws {
+        let folder = TemporaryFolder()
+        var configuration = try task(folder)
+        let train = try String(contentsOfFile: configuration.embeddingsPath ?? "", encoding: .utf8)
+        var lines = train.split(separator: "\n").map(String.init)
+        lines[20] = lines[20].replacingOccurrences(of: " ", with: " 1.2.3 ", options: [], range: lines[20].range(of: " "))
+            .split(separator: " ").prefix(4).joined(separator: " ")
+        configuration.testEmbeddingsPath = folder.write("test.txt", lines.joined(separator: "\n") + "\n")
+        #expect { try runQuietly(configuration) } throws: { error in
+            (error as? InputError)?.line == 21
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: configuration.outputPath)
+        #expect(left.allSatisfy { $0.hasPrefix(".") }, "left behind: \(left)")
+        #expect(left.contains(".failed-run.log"))
+        configuration.testEmbeddingsPath = configuration.embeddingsPath
+        let outcome = try runQuietly(configuration)   // no --force needed
+        #expect(outcome.prediction?.accuracy == 1)
+    }
+}
