@@ -76,7 +76,8 @@ public struct BatchProbe {
         let resumable = FileManager.default.fileExists(atPath: cacheFolder)
         let writer = try ResultWriter(folder: output, force: force || resumable)
         let scratch = (output as NSString).appendingPathComponent(".probe-scratch")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
+        defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
         try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
         let log = RunLog(echo: verbose)
         log.follow(writer.path("log.txt"))

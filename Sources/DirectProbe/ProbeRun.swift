@@ -57,7 +57,8 @@ public struct ProbeRun {
         let writer = try ResultWriter(folder: configuration.outputPath, force: force)
         log.follow(writer.path("log.txt"))
         let scratch = (configuration.outputPath as NSString).appendingPathComponent(".probe-scratch")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
+        defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
         if let comments = configuration.comments { log.info("Comments: \(comments)") }
         log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads, memory budget \(budget)")
 

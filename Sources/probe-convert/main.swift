@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProbeCommandLine
 import ProbeStore
 
 /// `probe-convert`: pre-packed text embeddings → a chunked HDF5 probe store.
@@ -28,6 +29,12 @@ struct ProbeConvert: ParsableCommand {
         conversion with FILE:LINE:COLUMN and a non-zero exit; the output is written under
         a temporary name and appears only when complete.
         """)
+
+    /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.
+    static func main() {
+        SignalHandler.install()
+        main(nil)
+    }
 
     @Argument(help: "A task directory or an embeddings .txt file.")
     var source: String

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DirectProbe
 import Foundation
+import ProbeCommandLine
 import ProbeConfig
 import ProbeReport
 import ProbeStore
@@ -13,6 +14,12 @@ struct Probe: ParsableCommand {
         abstract: "Probe embedding spaces with DirectProbe and the closer-look measures.",
         subcommands: [Run.self, Compare.self, ReportCommand.self],
         defaultSubcommand: Run.self)
+
+    /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.
+    static func main() {
+        SignalHandler.install()
+        main(nil)
+    }
 }
 
 /// Prints an error the way every subcommand does and exits with status 1.

@@ -265,3 +265,108 @@ struct InputValidationTests {
         #expect(outcome.prediction?.accuracy == 1)
     }
 }
+
+/// Issue 9 case 11 (and issue 10 item 2): an interrupted `probe` cleans up and says so.
+@Suite("Hardening: interrupted runs")
+struct InterruptTests {
+    @Test("SIGINT or SIGTERM during probing removes the scratch folder, logs the signal and ends stderr's line", arguments: [SIGINT, SIGTERM])
+    func interrupted(signal: Int32) throws {
+        let folder = TemporaryFolder()
+        // Random labels on random points: probing takes far longer than the test waits.
+        var rng = SeededGenerator(seed: 5)
+        let points = (0..<3000).map { _ in (0..<8).map { _ in Float(rng.gaussian()) } }
+        let labels = (0..<3000).map { _ in Bool.random(using: &rng) ? "a" : "b" }
+        _ = try writeTask(in: folder, points: points, labels: labels)
+        let ini = """
+        [run]
+        output_path = \(folder.file("results"))
+        [data]
+        label_set_path = \(folder.file("task/labels/tags.txt"))
+        entities_path = \(folder.file("task/entities/train.txt"))
+        embeddings_path = \(folder.file("task/embeddings/train.txt"))
+        [clustering]
+        mode = probing
+        rate = 0.05
+        """
+        let config = folder.write("config.ini", ini)
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let candidates = [testBinary.deletingLastPathComponent()] + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+        guard let tool = candidates.map({ $0.appendingPathComponent("probe") }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            Issue.record("probe is not built next to the tests"); return
+        }
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = ["-c", config, "--threads", "1"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let log = folder.file("results/log.txt")
+        let scratch = folder.file("results/.probe-scratch")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning,
+              !((try? String(contentsOfFile: log, encoding: .utf8))?.contains("Finish loading embeddings") ?? false) {
+            usleep(5_000)
+        }
+        let wasProbing = process.isRunning && FileManager.default.fileExists(atPath: scratch)
+        kill(process.processIdentifier, signal)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(wasProbing, "probe finished or had not loaded its points before the signal")
+        guard wasProbing else { return }
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal)
+        #expect(!FileManager.default.fileExists(atPath: scratch), "the scratch folder is left behind")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.file("results"))
+        #expect(!left.contains { $0.contains(".partial-") }, "temporary files left: \(left)")
+        let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+        let lastLine = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").last.map(String.init) ?? ""
+        #expect(lastLine.hasSuffix("interrupted by \(name)"), "last log line: \(lastLine)")
+        #expect(stderr.contains("\ninterrupted") || stderr.contains("\n\n") || stderr.hasSuffix("interrupted by \(name)\n"), "stderr: \(stderr.suffix(200))")
+    }
+}
+
+/// Issue 10 item 2: the cleanup registry the executables run on a signal.
+@Suite("Cleanup registry")
+struct CleanupRegistryTests {
+    @Test("notes run before files and folders are removed; unregistered entries are kept; any number of entries")
+    func runAll() throws {
+        let folder = TemporaryFolder()
+        let registry = CleanupRegistry()
+        let kept = folder.write("kept.txt", "x")
+        let keptRegistration = registry.register(file: kept)
+        registry.unregister(keptRegistration)
+        let files = (0..<300).map { folder.write("tmp/\($0).partial", "x") }   // more than the old 64-slot table
+        for file in files { _ = registry.register(file: file) }
+        _ = registry.register(folder: folder.file("scratch"))
+        folder.write("scratch/a/b.h5", "x")
+        let sawFiles = LockedFlag()
+        _ = registry.register { reason in
+            sawFiles.set(FileManager.default.fileExists(atPath: files[0]) && reason == "interrupted by SIGINT")
+        }
+        #expect(registry.count == 302)
+        registry.runAll(reason: "interrupted by SIGINT")
+        #expect(sawFiles.value)
+        #expect(files.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+        #expect(!FileManager.default.fileExists(atPath: folder.file("scratch")))
+        #expect(FileManager.default.fileExists(atPath: kept))
+    }
+
+    @Test("cleanUpNow removes one folder at once and forgets it")
+    func cleanUpNow() {
+        let folder = TemporaryFolder()
+        let registry = CleanupRegistry()
+        folder.write("s/x", "x")
+        let registration = registry.register(folder: folder.file("s"))
+        registry.cleanUpNow(registration)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("s")))
+        #expect(registry.count == 0)
+    }
+}
+
+/// A Bool set from a @Sendable closure.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = false
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ value: Bool) { lock.lock(); stored = value; lock.unlock() }
+}
