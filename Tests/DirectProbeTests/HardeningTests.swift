@@ -155,11 +155,19 @@ struct UnitTests {
 /// Runs the built `probe` (next to the test binary) and returns its status, stderr and stdout;
 /// nil when it is not built.
 func runProbe(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stderr: String, stdout: String)? {
+    try runBuilt("probe", arguments, in: directory, environment: environment)
+}
+
+/// The path of a tool built next to the test binary, if there is one.
+func builtTool(_ name: String) -> URL? {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let candidates = [testBinary.deletingLastPathComponent()] + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-    guard let tool = candidates.map({ $0.appendingPathComponent("probe") }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        return nil
-    }
+    return candidates.map { $0.appendingPathComponent(name) }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+/// Runs a tool built next to the test binary; nil when it is not built.
+func runBuilt(_ name: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stderr: String, stdout: String)? {
+    guard let tool = builtTool(name) else { return nil }
     let process = Process()
     process.executableURL = tool
     process.arguments = arguments
@@ -369,4 +377,67 @@ final class LockedFlag: @unchecked Sendable {
     private var stored = false
     var value: Bool { lock.lock(); defer { lock.unlock() }; return stored }
     func set(_ value: Bool) { lock.lock(); stored = value; lock.unlock() }
+}
+
+/// Issue 9 case 3: a full disk is an error, never a crash (a 2 MB tmpfs; needs root, else skipped).
+@Suite("Hardening: disk full")
+struct DiskFullTests {
+    /// Mounts a 2 MB tmpfs at a fresh folder and returns it, or nil when that is not allowed.
+    static func smallDisk(in folder: TemporaryFolder) -> String? {
+        guard getuid() == 0 else { return nil }
+        let mountPoint = folder.file("disk")
+        try? FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint]
+        mount.standardError = FileHandle.nullDevice
+        guard (try? mount.run()) != nil else { return nil }
+        mount.waitUntilExit()
+        return mount.terminationStatus == 0 ? mountPoint : nil
+    }
+
+    static func unmount(_ mountPoint: String) {
+        let umount = Process()
+        umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+        umount.arguments = [mountPoint]
+        try? umount.run()
+        umount.waitUntilExit()
+    }
+
+    @Test("probe-convert and probe's scratch store fail with status 1 and a message on a full disk, and leave nothing behind",
+          .enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func diskFull() throws {
+        let folder = TemporaryFolder()
+        guard let disk = Self.smallDisk(in: folder) else { return }  // no tmpfs here (e.g. a container without CAP_SYS_ADMIN)
+        defer { Self.unmount(disk) }
+        var rng = SeededGenerator(seed: 3)
+        let points = (0..<6000).map { _ in (0..<128).map { _ in Float(rng.gaussian()) } }   // ~3 MB as float32
+        let labels = (0..<6000).map { ["a", "b"][$0 % 2] }
+        _ = try writeTask(in: folder, points: points, labels: labels)
+        let text = folder.file("task/embeddings/train.txt")
+        for extra in [[], ["--compress", "1"]] {
+            guard let result = try runBuilt("probe-convert", [text, "-o", disk + "/out.h5", "--quiet"] + extra) else {
+                Issue.record("probe-convert is not built next to the tests"); return
+            }
+            #expect(result.status == 1, "\(extra): \(result.stderr.suffix(300))")
+            #expect(result.stderr.contains("No space left on device"), "\(result.stderr.suffix(300))")
+            #expect(!result.stderr.contains("HDF5-DIAG"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: disk).isEmpty)
+        }
+        let ini = """
+        [run]
+        output_path = \(disk)/results
+        [data]
+        label_set_path = \(folder.file("task/labels/tags.txt"))
+        entities_path = \(folder.file("task/entities/train.txt"))
+        embeddings_path = \(text)
+        [clustering]
+        mode = probing
+        rate = 0.05
+        """
+        let result = try runProbe(["-c", folder.write("config.ini", ini), "--quiet"])
+        #expect(result?.status == 1, "\(result?.stderr.suffix(300) ?? "")")
+        #expect(result?.stderr.contains("No space left on device") == true, "\(result?.stderr.suffix(300) ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: disk + "/results/.probe-scratch"))
+    }
 }
