@@ -45,6 +45,8 @@ public struct ClusterMembers: Sendable {
     public let label: Int
     /// Member rows, ascending.
     public let members: [Int32]
+    /// How many members carry each label, when more than one label occurs (else empty).
+    public var mixedLabelCounts: [Int: Int] = [:]
 }
 
 /// The hull distance between two analysed clusters.
@@ -81,19 +83,26 @@ public struct Analyzer {
     /// each with its majority label (ties: the label met first in point order), keeping only
     /// clusters of more than `minimumSize` points. Numbering follows the assignment.
     public func memberLists(fromAssignment assignment: [Int], minimumSize: Int = 5) -> [ClusterMembers] {
+        Self.memberLists(fromAssignment: assignment, labels: points.labels, minimumSize: minimumSize)
+    }
+
+    /// `memberLists(fromAssignment:minimumSize:)` for points with these labels.
+    public static func memberLists(fromAssignment assignment: [Int], labels: [Int32], minimumSize: Int = 5) -> [ClusterMembers] {
         var lists: [ClusterMembers] = []
         // Grouped by sorting, not by indexing with the numbers: memory never depends on the largest number.
         for (number, rows) in ClusterFile.group(assignment) where rows.count > minimumSize && !rows.isEmpty {
             var counts: [Int32: Int] = [:]
             var firstSeen: [Int32] = []
             for row in rows {
-                let label = points.labels[Int(row)]
+                let label = labels[Int(row)]
                 if counts[label] == nil { firstSeen.append(label) }
                 counts[label, default: 0] += 1
             }
             let top = counts.values.max() ?? 0
             let label = firstSeen.first { counts[$0] == top } ?? 0
-            lists.append(ClusterMembers(number: number, label: Int(label), members: rows))
+            var members = ClusterMembers(number: number, label: Int(label), members: rows)
+            if counts.count > 1 { members.mixedLabelCounts = Dictionary(uniqueKeysWithValues: counts.map { (Int($0.key), $0.value) }) }
+            lists.append(members)
         }
         return lists
     }

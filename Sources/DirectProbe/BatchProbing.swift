@@ -89,6 +89,9 @@ public struct BatchProbe {
         log.info("Finish loading \(labels.count) entities; label size=\(labelSet.count)")
         log.info("Loading clusters from \(clusterPath)")
         let assignment = try ProbeRun.readClusterFile(clusterPath, pointCount: labels.count)
+        let mixed = MixedLabelCluster.find(in: Analyzer.memberLists(fromAssignment: assignment, labels: labels, minimumSize: 0),
+                                           labels: labelSet.labels)
+        MixedLabelCluster.warn(mixed, clusterFile: clusterPath, log: log)
         let sources = try Self.discover(batchPath)
         guard !sources.isEmpty else { throw InputError(file: batchPath, "no iteration folders with layer files found") }
         let baseKey = [try ContentChecksum(path: EmbeddingInput.splitStorePath(configuration.labelSetPath).0).description,
@@ -141,7 +144,8 @@ public struct BatchProbe {
                                    clusters: records.values.first?.values.first?.clusters, labels: labelSet.labels,
                                    computed_layers: computed, reused_layers: reused,
                                    timings_seconds: ["total": Date().timeIntervalSince(started)],
-                                   peak_memory_bytes: peakResidentMemory(), threads: threads)
+                                   peak_memory_bytes: peakResidentMemory(), threads: threads,
+                                   mixed_label_clusters: mixed.isEmpty ? nil : mixed)
         log.info("Batch done: \(computed) layers computed, \(reused) reused from an earlier run")
         log.info(String(format: "Total time %.3f s, peak memory %.1f MB", Date().timeIntervalSince(started), Double(peakResidentMemory() ?? 0) / 1e6))
         try writer.write("summary.json", try summary.json())
@@ -262,6 +266,7 @@ struct BatchSummary: Codable {
     var timings_seconds: [String: Double]
     var peak_memory_bytes: Int?
     var threads: Int
+    var mixed_label_clusters: [MixedLabelCluster]?
 
     func json() throws -> String {
         let encoder = JSONEncoder()

@@ -103,6 +103,8 @@ public struct ProbeRun {
         // Large inputs: copy the points in cluster order first, so that every later gather of a
         // cluster is one sequential read (the analysis gathers each cluster many times).
         var lists = analyzer.memberLists(fromAssignment: assignment, minimumSize: 0)
+        let mixed = MixedLabelCluster.find(in: lists, labels: points.labelSet.labels)
+        MixedLabelCluster.warn(mixed, clusterFile: configuration.probingClusterPath ?? "clusters.txt", log: log)
         var analysisPoints = points
         if budget.prefersClusterOrderedCopy(matrixBytes: points.count * points.dimension * MemoryLayout<Float>.size) {
             log.info("Copying the points in cluster order into a scratch store (memory budget \(budget))...")
@@ -154,6 +156,7 @@ public struct ProbeRun {
                                  timings_seconds: timings, peak_memory_bytes: peakResidentMemory(), threads: threads)
         summary.record(analysis)
         summary.inputs = try describeInputs(points: points)
+        summary.mixed_label_clusters = mixed.isEmpty ? nil : mixed
         log.info(String(format: "Total time %.3f s, peak memory %.1f MB", timings["total"] ?? 0, Double(summary.peak_memory_bytes ?? 0) / 1e6))
         try writer.write("summary.json", try summary.json())
         try writer.write("log.txt", log.text)

@@ -53,6 +53,8 @@ public struct RunSummary: Codable, Sendable {
     public var timings_seconds: [String: Double]
     public var peak_memory_bytes: Int?
     public var threads: Int
+    /// Clusters of a given clusters.txt that mix labels (labelled by their majority); nil when none.
+    public var mixed_label_clusters: [MixedLabelCluster]? = nil
 
     /// Encodes with sorted keys and pretty printing (stable, diff-friendly).
     public func json() throws -> String {

@@ -441,3 +441,44 @@ struct DiskFullTests {
         #expect(!FileManager.default.fileExists(atPath: disk + "/results/.probe-scratch"))
     }
 }
+
+/// Issue 9 case 6: clusters that mix labels are labelled by their majority, with a warning.
+@Suite("Hardening: mixed-label clusters")
+struct MixedLabelTests {
+    @Test("the log and summary.json name each mixed cluster with its label counts; the majority label is kept")
+    func mixed() throws {
+        let folder = TemporaryFolder()
+        let (points, labels) = threeBlobs()
+        var configuration = try writeTask(in: folder, points: points, labels: labels, mode: "prediction")
+        // All of a and the first three b points in cluster 7, the other b in 9, c in 2.
+        var seenB = 0
+        let numbers = labels.map { label -> Int in
+            switch label {
+            case "a": return 7
+            case "b": seenB += 1; return seenB <= 3 ? 7 : 9
+            default: return 2
+            }
+        }
+        configuration.probingClusterPath = folder.write("clusters.txt", numbers.map { "\($0)\n" }.joined())
+        let outcome = try runQuietly(configuration)
+        #expect(outcome.summary.mixed_label_clusters == [MixedLabelCluster(cluster: 7, label: "a", counts: ["a": 12, "b": 3])])
+        let seven = outcome.analysis.clusters.first { $0.node == 7 }
+        #expect(seven.map { outcome.analysis.labels[$0.label] } == "a")
+        let log = try String(contentsOfFile: folder.file("results/log.txt"), encoding: .utf8)
+        #expect(log.contains("WARNING: 1 cluster(s) in \(folder.file("clusters.txt")) mix labels; each is labelled by its majority: 7 (a: 12, b: 3)"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("results/summary.json")))) as? [String: Any]
+        let entries = json?["mixed_label_clusters"] as? [[String: Any]]
+        #expect(entries?.first?["cluster"] as? Int == 7)
+    }
+
+    @Test("single-label clusters give no warning and no summary entry")
+    func clean() throws {
+        let folder = TemporaryFolder()
+        let (points, labels) = threeBlobs()
+        var configuration = try writeTask(in: folder, points: points, labels: labels, mode: "prediction")
+        configuration.probingClusterPath = folder.write("clusters.txt", labels.map { "\(["a": 0, "b": 1, "c": 2][$0] ?? 0)\n" }.joined())
+        let outcome = try runQuietly(configuration)
+        #expect(outcome.summary.mixed_label_clusters == nil)
+        #expect(!(try String(contentsOfFile: folder.file("results/log.txt"), encoding: .utf8)).contains("WARNING"))
+    }
+}
