@@ -70,6 +70,8 @@ public struct Analyzer {
     let threads: Int
     let showProgress: Bool
     let log: RunLog
+    /// The memory budget, which sizes the distance kernel's blocks at high dimension.
+    public var memory: MemoryBudget = .automatic
 
     /// Creates an analyzer.
     public init(points: LabeledPoints, threads: Int, showProgress: Bool, log: RunLog) {
@@ -165,7 +167,7 @@ public struct Analyzer {
         }
 
         log.info("Computing the inside distances...")
-        let kernel = DistanceKernel(threadCount: threads)
+        let kernel = DistanceKernel(threadCount: threads, tileSize: memory.kernelTileRows(dimension: points.dimension))
         let rows = StoreRows(matrix: points.matrix)
         var meansByLabel = [[Double]](repeating: [], count: labelCount)
         var maxByLabel = [Double](repeating: 0, count: labelCount)

@@ -168,7 +168,8 @@ public struct BatchProbe {
         if budget.prefersClusterOrderedCopy(matrixBytes: points.count * points.dimension * MemoryLayout<Float>.size) {
             (points, lists) = try clusterOrdered(points, lists: lists, scratch: scratch, name: "layer")
         }
-        let analyzer = Analyzer(points: points, threads: threads, showProgress: verbose, log: log)
+        var analyzer = Analyzer(points: points, threads: threads, showProgress: verbose, log: log)
+        analyzer.memory = budget
         let clusters = try analyzer.summaries(lists)
         let checker = OverlapChecker(geometry: ClusterGeometry(points: points), threads: threads)
         let l = labelSet.count

@@ -110,7 +110,8 @@ public struct ProbeRun {
             log.info("Copying the points in cluster order into a scratch store (memory budget \(budget))...")
             (analysisPoints, lists) = try timed("reorder") { try clusterOrdered(points, lists: lists, scratch: scratch, name: "train") }
         }
-        let clusterAnalyzer = Analyzer(points: analysisPoints, threads: threads, showProgress: verbose, log: log)
+        var clusterAnalyzer = Analyzer(points: analysisPoints, threads: threads, showProgress: verbose, log: log)
+        clusterAnalyzer.memory = budget
         let allClusters = try timed("cluster summaries") { try clusterAnalyzer.summaries(lists) }
         let analysed = allClusters.filter { $0.count > 5 }
 

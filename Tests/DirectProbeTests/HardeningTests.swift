@@ -482,3 +482,46 @@ struct MixedLabelTests {
         #expect(!(try String(contentsOfFile: folder.file("results/log.txt"), encoding: .utf8)).contains("WARNING"))
     }
 }
+
+/// Issue 9 case 7: per-dimension buffers follow the points and the budget, not fixed row counts.
+@Suite("Hardening: memory at high dimension")
+struct HighDimensionMemoryTests {
+    @Test("24 points in 12 000 dimensions with --memory 512M peak far below the old fixed 1024-row blocks (~0.25 GB)")
+    func peak() throws {
+        let folder = TemporaryFolder()
+        var rng = SeededGenerator(seed: 9)
+        let points = (0..<24).map { index in (0..<12_000).map { _ in Float(rng.gaussian() + Double(index % 2)) } }
+        let labels = (0..<24).map { ["a", "b"][$0 % 2] }
+        let configuration = try writeTask(in: folder, points: points, labels: labels)
+        let ini = """
+        [run]
+        output_path = \(configuration.outputPath)
+        [data]
+        label_set_path = \(configuration.labelSetPath)
+        entities_path = \(configuration.entitiesPath)
+        embeddings_path = \(configuration.embeddingsPath ?? "")
+        [clustering]
+        mode = probing
+        rate = 0.05
+        """
+        guard let result = try runProbe(["-c", folder.write("config.ini", ini), "--memory", "512M", "--quiet", "--threads", "2"]) else {
+            Issue.record("probe is not built next to the tests"); return
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("results/summary.json")))) as? [String: Any]
+        let peak = json?["peak_memory_bytes"] as? Int ?? .max
+        // The kernel alone used 4 blocks × 1024 rows × 12 000 × 4 bytes = 197 MB before.
+        #expect(peak < 120_000_000, "peak \(peak) bytes")
+    }
+
+    @Test("kernel blocks keep 1024 rows at ordinary dimensions and shrink with the budget at very high ones")
+    func tileRows() {
+        let budget = MemoryBudget(bytes: 512 << 20)
+        #expect(budget.kernelTileRows(dimension: 768) == 1024)
+        #expect(budget.kernelTileRows(dimension: 2048) == 1024)
+        #expect(budget.kernelTileRows(dimension: 200_000) == 16)
+        // 64 GiB / 16 / (16 bytes × 200 000) = 1342 rows → capped at 1024; 8 GiB → 167.
+        #expect(MemoryBudget(bytes: 64 << 30).kernelTileRows(dimension: 200_000) == 1024)
+        #expect(MemoryBudget(bytes: 8 << 30).kernelTileRows(dimension: 200_000) == 167)
+    }
+}
