@@ -226,10 +226,10 @@ public struct BatchProbe {
             throw InputError(file: path, "batch_embeddings_path is not a folder (nor store.h5:<group>)")
         }
         var sources: [LayerSource] = []
-        for iteration in try fm.contentsOfDirectory(atPath: path).sorted(by: naturalLess) where !iteration.hasPrefix(".") {
+        for iteration in try FolderWalk.entries(of: path).sorted(by: naturalLess) where !iteration.hasPrefix(".") {
             let folder = (path as NSString).appendingPathComponent(iteration)
             guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            let layers = try fm.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".txt") }
+            let layers = try FolderWalk.entries(of: folder).filter { $0.hasSuffix(".txt") }
                 .map { String($0.dropLast(4)) }.sorted(by: naturalLess)
             for layer in layers {
                 let file = (folder as NSString).appendingPathComponent("\(layer).txt")

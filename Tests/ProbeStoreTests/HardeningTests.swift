@@ -130,3 +130,66 @@ struct ConvertOutputTests {
         #expect(OutputTarget.resolve(folder.path + "/./a/../b/c.h5") == real + "/b/c.h5")
     }
 }
+
+/// Issue 9 case 10: task folders behind symbolic links are read; unreadable ones are errors.
+@Suite("Hardening: task folders")
+struct TaskFolderTests {
+    func keys(_ folder: TemporaryFolder) throws -> [String] {
+        try TaskDirectory(root: folder.file("task")).embeddings.map(\.key)
+    }
+
+    @Test("a symlinked iteration folder and a symlinked embeddings/ folder are followed")
+    func symlinks() throws {
+        let folder = TemporaryFolder()
+        _ = makeTask(in: folder)
+        let expected = try keys(folder)
+        #expect(expected.contains("m/train/0/1"))
+        let fm = FileManager.default
+        try fm.moveItem(atPath: folder.file("task/embeddings/m/train/0"), toPath: folder.file("elsewhere-0"))
+        #expect(symlink(folder.file("elsewhere-0"), folder.file("task/embeddings/m/train/0")) == 0)
+        #expect(try keys(folder) == expected)
+        try fm.moveItem(atPath: folder.file("task/embeddings"), toPath: folder.file("embeddings-elsewhere"))
+        #expect(symlink("../embeddings-elsewhere", folder.file("task/embeddings")) == 0)
+        #expect(try keys(folder) == expected)
+        let report = try Converter.convertTask(TaskDirectory(root: folder.file("task")), to: folder.file("t.h5"), options: {
+            var options = ConversionOptions(); options.showProgress = false; return options
+        }())
+        #expect(report.datasets.count == expected.count)
+    }
+
+    @Test("a dangling link and a link loop are errors naming the path")
+    func brokenLinks() throws {
+        let folder = TemporaryFolder()
+        _ = makeTask(in: folder)
+        symlink(folder.file("nowhere"), folder.file("task/embeddings/m/train/7"))
+        #expect { try keys(folder) } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file.hasSuffix("train/7") && error.message.contains("target is missing")
+        }
+        unlink(folder.file("task/embeddings/m/train/7"))
+        symlink(folder.file("task/embeddings/m"), folder.file("task/embeddings/m/train/loop"))
+        #expect { try keys(folder) } throws: { error in
+            (error as? InputError)?.message.contains("leads back") == true
+        }
+    }
+
+    @Test("an unreadable iteration folder is an error, not skipped", .enabled(if: getuid() != 0, "root reads every folder"))
+    func unreadable() throws {
+        let folder = TemporaryFolder()
+        _ = makeTask(in: folder)
+        let iteration = folder.file("task/embeddings/m/train/0")
+        chmod(iteration, 0)
+        defer { chmod(iteration, 0o755) }
+        #expect { try keys(folder) } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file == iteration && error.message.contains("cannot read the folder")
+        }
+    }
+
+    @Test("an unreadable folder is reported by FolderWalk.entries with the reason")
+    func entriesError() {
+        #expect { try FolderWalk.entries(of: "/nonexistent-folder-for-test") } throws: { error in
+            (error as? InputError)?.message.contains("cannot read the folder: No such file or directory") == true
+        }
+    }
+}
