@@ -40,11 +40,14 @@ let package = Package(
         // solvers -> clustering -> analysis -> writers, and the config.
         .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig"]),
 
+        // Process-wide concerns of the two executables only (signal handling); not a product.
+        .target(name: "ProbeCommandLine", dependencies: ["ProbeStore"]),
+
         .executableTarget(name: "probe-convert", dependencies: [
-            "ProbeStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ProbeStore", "ProbeCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "probe", dependencies: [
-            "DirectProbe", "ProbeStore", "ProbeConfig", "ProbeReport",
+            "DirectProbe", "ProbeStore", "ProbeConfig", "ProbeReport", "ProbeCommandLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -45,6 +45,8 @@ public struct ClusterMembers: Sendable {
     public let label: Int
     /// Member rows, ascending.
     public let members: [Int32]
+    /// How many members carry each label, when more than one label occurs (else empty).
+    public var mixedLabelCounts: [Int: Int] = [:]
 }
 
 /// The hull distance between two analysed clusters.
@@ -68,6 +70,8 @@ public struct Analyzer {
     let threads: Int
     let showProgress: Bool
     let log: RunLog
+    /// The memory budget, which sizes the distance kernel's blocks at high dimension.
+    public var memory: MemoryBudget = .automatic
 
     /// Creates an analyzer.
     public init(points: LabeledPoints, threads: Int, showProgress: Bool, log: RunLog) {
@@ -81,21 +85,26 @@ public struct Analyzer {
     /// each with its majority label (ties: the label met first in point order), keeping only
     /// clusters of more than `minimumSize` points. Numbering follows the assignment.
     public func memberLists(fromAssignment assignment: [Int], minimumSize: Int = 5) -> [ClusterMembers] {
-        guard let largest = assignment.max() else { return [] }
-        var members = [[Int32]](repeating: [], count: largest + 1)
-        for (point, cluster) in assignment.enumerated() { members[cluster].append(Int32(point)) }
+        Self.memberLists(fromAssignment: assignment, labels: points.labels, minimumSize: minimumSize)
+    }
+
+    /// `memberLists(fromAssignment:minimumSize:)` for points with these labels.
+    public static func memberLists(fromAssignment assignment: [Int], labels: [Int32], minimumSize: Int = 5) -> [ClusterMembers] {
         var lists: [ClusterMembers] = []
-        for (number, rows) in members.enumerated() where rows.count > minimumSize && !rows.isEmpty {
+        // Grouped by sorting, not by indexing with the numbers: memory never depends on the largest number.
+        for (number, rows) in ClusterFile.group(assignment) where rows.count > minimumSize && !rows.isEmpty {
             var counts: [Int32: Int] = [:]
             var firstSeen: [Int32] = []
             for row in rows {
-                let label = points.labels[Int(row)]
+                let label = labels[Int(row)]
                 if counts[label] == nil { firstSeen.append(label) }
                 counts[label, default: 0] += 1
             }
             let top = counts.values.max() ?? 0
             let label = firstSeen.first { counts[$0] == top } ?? 0
-            lists.append(ClusterMembers(number: number, label: Int(label), members: rows))
+            var members = ClusterMembers(number: number, label: Int(label), members: rows)
+            if counts.count > 1 { members.mixedLabelCounts = Dictionary(uniqueKeysWithValues: counts.map { (Int($0.key), $0.value) }) }
+            lists.append(members)
         }
         return lists
     }
@@ -158,7 +167,7 @@ public struct Analyzer {
         }
 
         log.info("Computing the inside distances...")
-        let kernel = DistanceKernel(threadCount: threads)
+        let kernel = DistanceKernel(threadCount: threads, tileSize: memory.kernelTileRows(dimension: points.dimension))
         let rows = StoreRows(matrix: points.matrix)
         var meansByLabel = [[Double]](repeating: [], count: labelCount)
         var maxByLabel = [Double](repeating: 0, count: labelCount)

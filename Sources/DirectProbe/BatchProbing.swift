@@ -64,6 +64,7 @@ public struct BatchProbe {
     /// Runs the batch.
     public func run() throws -> Outcome {
         let started = Date()
+        try InputValidation.check(configuration)
         guard let batchPath = configuration.batchEmbeddingsPath else {
             throw InputError(file: "config", "mode batch_probing needs data.batch_embeddings_path")
         }
@@ -75,7 +76,8 @@ public struct BatchProbe {
         let resumable = FileManager.default.fileExists(atPath: cacheFolder)
         let writer = try ResultWriter(folder: output, force: force || resumable)
         let scratch = (output as NSString).appendingPathComponent(".probe-scratch")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
+        defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
         try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
         let log = RunLog(echo: verbose)
         log.follow(writer.path("log.txt"))
@@ -87,6 +89,9 @@ public struct BatchProbe {
         log.info("Finish loading \(labels.count) entities; label size=\(labelSet.count)")
         log.info("Loading clusters from \(clusterPath)")
         let assignment = try ProbeRun.readClusterFile(clusterPath, pointCount: labels.count)
+        let mixed = MixedLabelCluster.find(in: Analyzer.memberLists(fromAssignment: assignment, labels: labels, minimumSize: 0),
+                                           labels: labelSet.labels)
+        MixedLabelCluster.warn(mixed, clusterFile: clusterPath, log: log)
         let sources = try Self.discover(batchPath)
         guard !sources.isEmpty else { throw InputError(file: batchPath, "no iteration folders with layer files found") }
         let baseKey = [try ContentChecksum(path: EmbeddingInput.splitStorePath(configuration.labelSetPath).0).description,
@@ -139,7 +144,8 @@ public struct BatchProbe {
                                    clusters: records.values.first?.values.first?.clusters, labels: labelSet.labels,
                                    computed_layers: computed, reused_layers: reused,
                                    timings_seconds: ["total": Date().timeIntervalSince(started)],
-                                   peak_memory_bytes: peakResidentMemory(), threads: threads)
+                                   peak_memory_bytes: peakResidentMemory(), threads: threads,
+                                   mixed_label_clusters: mixed.isEmpty ? nil : mixed)
         log.info("Batch done: \(computed) layers computed, \(reused) reused from an earlier run")
         log.info(String(format: "Total time %.3f s, peak memory %.1f MB", Date().timeIntervalSince(started), Double(peakResidentMemory() ?? 0) / 1e6))
         try writer.write("summary.json", try summary.json())
@@ -152,15 +158,18 @@ public struct BatchProbe {
                          scratch: String, log: RunLog) throws -> LayerRecord {
         let started = Date()
         log.info("Loading embeddings from \(source.path)")
-        let matrix = try EmbeddingInput.open(source.path, entityCount: labels.count, entitiesPath: configuration.entitiesPath,
-                                             scratchFolder: scratch, name: "layer", showProgress: verbose)
+        let (matrix, scan) = try EmbeddingInput.openScanned(source.path, entityCount: labels.count, entitiesPath: configuration.entitiesPath,
+                                                            scratchFolder: scratch, name: "layer", showProgress: verbose)
         var points = try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: source.path)
+        let unit = UnitScale.choosing(largest: scan.largestMagnitude, dimension: points.dimension)
+        points = try unit.apply(to: points, scratch: scratch, name: "layer")
         var lists = Analyzer(points: points, threads: threads, showProgress: verbose, log: log).memberLists(fromAssignment: assignment)
         let budget = try memory ?? configuration.memory.map(MemoryBudget.init(parsing:)) ?? .automatic
         if budget.prefersClusterOrderedCopy(matrixBytes: points.count * points.dimension * MemoryLayout<Float>.size) {
             (points, lists) = try clusterOrdered(points, lists: lists, scratch: scratch, name: "layer")
         }
-        let analyzer = Analyzer(points: points, threads: threads, showProgress: verbose, log: log)
+        var analyzer = Analyzer(points: points, threads: threads, showProgress: verbose, log: log)
+        analyzer.memory = budget
         let clusters = try analyzer.summaries(lists)
         let checker = OverlapChecker(geometry: ClusterGeometry(points: points), threads: threads)
         let l = labelSet.count
@@ -172,7 +181,7 @@ public struct BatchProbe {
                                seconds: Date().timeIntervalSince(started))
         }
         log.info("\(source.path) IS linearly separable")
-        let analysis = try analyzer.analyze(clusters)
+        let analysis = unit.rescaled(try analyzer.analyze(clusters))
         return LayerRecord(key: key, linear: true, vec: analysis.labelPairDistances, outside_min: analysis.outsideMin,
                            inside_mean: analysis.insideMean, inside_max: analysis.insideMax, clusters: clusters.count,
                            seconds: Date().timeIntervalSince(started))
@@ -217,10 +226,10 @@ public struct BatchProbe {
             throw InputError(file: path, "batch_embeddings_path is not a folder (nor store.h5:<group>)")
         }
         var sources: [LayerSource] = []
-        for iteration in try fm.contentsOfDirectory(atPath: path).sorted(by: naturalLess) where !iteration.hasPrefix(".") {
+        for iteration in try FolderWalk.entries(of: path).sorted(by: naturalLess) where !iteration.hasPrefix(".") {
             let folder = (path as NSString).appendingPathComponent(iteration)
             guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            let layers = try fm.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".txt") }
+            let layers = try FolderWalk.entries(of: folder).filter { $0.hasSuffix(".txt") }
                 .map { String($0.dropLast(4)) }.sorted(by: naturalLess)
             for layer in layers {
                 let file = (folder as NSString).appendingPathComponent("\(layer).txt")
@@ -258,6 +267,7 @@ struct BatchSummary: Codable {
     var timings_seconds: [String: Double]
     var peak_memory_bytes: Int?
     var threads: Int
+    var mixed_label_clusters: [MixedLabelCluster]?
 
     func json() throws -> String {
         let encoder = JSONEncoder()

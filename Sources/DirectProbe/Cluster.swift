@@ -25,8 +25,9 @@ public struct Cluster: Sendable {
 /// Computes cluster summaries and gathers cluster points from the store.
 struct ClusterGeometry: Sendable {
     let points: LabeledPoints
-    /// Rows gathered per read when streaming over a cluster's members.
-    let gatherRows = 4096
+    /// Rows gathered per read when streaming over a cluster's members: up to 4096, and at
+    /// most 16 MiB of rows whatever the dimension (the sums run in point order either way).
+    var gatherRows: Int { max(1, min(4096, (16 << 20) / max(1, points.dimension * MemoryLayout<Float>.size))) }
 
     /// The summary of the cluster with these members (two streaming passes: mean, radius).
     func summary(node: Int, label: Int, members: [Int32]) throws -> Cluster {

@@ -63,7 +63,8 @@ public struct SpaceComparison: Codable, Sendable {
             let set = try ProbeRun.readLabelSet(labelsPath)
             let labels = try ProbeRun.readEntityLabels(entitiesPath, labelSet: set)
             let scratch = NSTemporaryDirectory() + "probe-compare-\(getpid())"
-            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
+            defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
             let centroidsA = try labelCentroids(pathA, labels: labels, labelCount: set.count, entities: entitiesPath, scratch: scratch, name: "a")
             let centroidsB = try labelCentroids(pathB, labels: labels, labelCount: set.count, entities: entitiesPath, scratch: scratch, name: "b")
             guard centroidsA.first?.count == centroidsB.first?.count else {

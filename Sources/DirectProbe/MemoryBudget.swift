@@ -35,6 +35,14 @@ public struct MemoryBudget: Sendable, CustomStringConvertible {
     /// should be copied into contiguous ranges before solvers gather them again and again.
     func prefersClusterOrderedCopy(matrixBytes: Int) -> Bool { matrixBytes > bytes / 4 }
 
+    /// Rows per block of the distance kernels for points of `dimension` values: 1024 unless
+    /// the kernel's four blocks (2 × raw and shifted, float32) would take more than a
+    /// sixteenth of the budget, as at very high dimension; at least 16.
+    public func kernelTileRows(dimension: Int) -> Int {
+        let perRow = 4 * max(1, dimension) * MemoryLayout<Float>.size
+        return max(16, min(1024, bytes / 16 / perRow))
+    }
+
     public var description: String { String(format: "%.2f GB", Double(bytes) / 1e9) }
 }
 

@@ -221,7 +221,7 @@ enum SphereFilter {
         let k = clusters.count
         guard k > 1 else { return [] }
         let d = clusters[0].centroid.count
-        let tile = 512
+        let tile = min(512, k, max(8, (16 << 20) / max(1, d * MemoryLayout<Float>.size)))  // bounded at high dimension; pairs are exact either way
         var pairs: [(Int, Int)] = []
         var xs = [Float](repeating: 0, count: tile * d), ys = xs
         var xn = [Float](repeating: 0, count: tile), yn = xn

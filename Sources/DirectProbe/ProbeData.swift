@@ -12,6 +12,8 @@ public struct LabeledPoints: Sendable {
     public let labelSet: LabelSet
     /// Where the embeddings came from (for the log).
     public let source: String
+    /// What the value scan of the embeddings found, when they were opened with one.
+    public var valueScan: ValueScan? = nil
 
     /// The number of points.
     public var count: Int { labels.count }
@@ -34,8 +36,25 @@ public struct LabeledPoints: Sendable {
 /// `scratchFolder`, streaming) or `store.h5:key` / `store.h5` with a single dataset.
 public enum EmbeddingInput {
     /// Opens `path` for `entityCount` rows; text input is converted into `scratchFolder`.
+    /// Every value is checked to be finite (see `openScanned`).
     public static func open(_ path: String, entityCount: Int, entitiesPath: String,
                             scratchFolder: String, name: String, showProgress: Bool) throws -> EmbeddingMatrix {
+        try openScanned(path, entityCount: entityCount, entitiesPath: entitiesPath, scratchFolder: scratchFolder,
+                        name: name, showProgress: showProgress).matrix
+    }
+
+    /// Opens `path` like `open` and makes one streaming pass over its values: a NaN or an
+    /// infinity is an error naming its row and column, whatever the input format; the pass
+    /// also finds the largest magnitude, from which the run chooses its units.
+    public static func openScanned(_ path: String, entityCount: Int, entitiesPath: String, scratchFolder: String,
+                                   name: String, showProgress: Bool) throws -> (matrix: EmbeddingMatrix, scan: ValueScan) {
+        let matrix = try openUnchecked(path, entityCount: entityCount, entitiesPath: entitiesPath,
+                                       scratchFolder: scratchFolder, name: name, showProgress: showProgress)
+        return (matrix, try matrix.scanValues(source: path))
+    }
+
+    private static func openUnchecked(_ path: String, entityCount: Int, entitiesPath: String,
+                                      scratchFolder: String, name: String, showProgress: Bool) throws -> EmbeddingMatrix {
         let (file, key) = splitStorePath(path)
         if isStore(file) {
             let store = try ProbeStoreFile(path: file)

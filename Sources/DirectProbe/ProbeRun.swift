@@ -34,8 +34,14 @@ public struct ProbeRun {
         public let outputFolder: String
     }
 
-    /// Runs the configured mode.
+    /// Runs the configured mode: every input is checked first (nothing is written if one is
+    /// wrong), and a run that fails later leaves the output folder reusable.
     public func run() throws -> Outcome {
+        try InputValidation.check(configuration)
+        return try OutputFolderGuard(configuration.outputPath).run { try execute() }
+    }
+
+    private func execute() throws -> Outcome {
         if configuration.mode == .batchProbing {
             throw InputError(file: "config", "mode batch_probing runs through BatchProbe")
         }
@@ -51,15 +57,37 @@ public struct ProbeRun {
         let writer = try ResultWriter(folder: configuration.outputPath, force: force)
         log.follow(writer.path("log.txt"))
         let scratch = (configuration.outputPath as NSString).appendingPathComponent(".probe-scratch")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
+        defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
         if let comments = configuration.comments { log.info("Comments: \(comments)") }
         log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads, memory budget \(budget)")
 
-        let points = try timed("load") { try loadTraining(log: log, scratch: scratch) }
+        var points = try timed("load") { try loadTraining(log: log, scratch: scratch) }
+        // The test split is loaded (and checked) before any work, and shares the training's units.
+        var test: LabeledPoints? = nil
+        if let testEntities = configuration.testEntitiesPath, let testEmbeddings = configuration.testEmbeddingsPath {
+            test = try timed("load") {
+                try loadSplit(entities: testEntities, embeddings: testEmbeddings, labelSet: points.labelSet, name: "test", log: log, scratch: scratch)
+            }
+        }
+        let unit = UnitScale.choosing(for: [points] + (test.map { [$0] } ?? []))
+        if !unit.isIdentity {
+            log.info("Largest magnitude \(points.valueScan?.largestMagnitude ?? 0): computing on the points times \(unit), distances reported in the input's units")
+            points = try timed("load") { try unit.apply(to: points, scratch: scratch, name: "train") }
+            test = try test.map { try unit.apply(to: $0, scratch: scratch, name: "test") }
+        }
+        // Coincident points of different labels (scaling by a power of two keeps equal rows equal).
         let setAside = try timed("coincident points") { try SetAsidePoints.find(in: points, entitiesPath: configuration.entitiesPath) }
         for line in setAside.logLines(entitiesPath: configuration.entitiesPath) { log.info(line) }
         if !setAside.isEmpty, configuration.coincident == .error {
             throw CoincidentPointsError(entitiesPath: configuration.entitiesPath, setAside: setAside)
+        }
+        var testCoincident = 0
+        if let test {
+            testCoincident = try timed("coincident points") { try TestCoincidence.find(test: test, training: points).rows.count }
+            if testCoincident > 0 {
+                log.info("\(testCoincident) test points have the same vector as a training point of another label")
+            }
         }
         var probing: ProbingResult? = nil
         let assignment: [Int]
@@ -91,30 +119,25 @@ public struct ProbeRun {
         // Large inputs: copy the points in cluster order first, so that every later gather of a
         // cluster is one sequential read (the analysis gathers each cluster many times).
         var lists = analyzer.memberLists(fromAssignment: assignment, minimumSize: 0)
+        let mixed = MixedLabelCluster.find(in: lists, labels: points.labelSet.labels)
+        MixedLabelCluster.warn(mixed, clusterFile: configuration.probingClusterPath ?? "clusters.txt", log: log)
         var analysisPoints = points
         if budget.prefersClusterOrderedCopy(matrixBytes: points.count * points.dimension * MemoryLayout<Float>.size) {
             log.info("Copying the points in cluster order into a scratch store (memory budget \(budget))...")
             (analysisPoints, lists) = try timed("reorder") { try clusterOrdered(points, lists: lists, scratch: scratch, name: "train") }
         }
-        let clusterAnalyzer = Analyzer(points: analysisPoints, threads: threads, showProgress: verbose, log: log)
+        var clusterAnalyzer = Analyzer(points: analysisPoints, threads: threads, showProgress: verbose, log: log)
+        clusterAnalyzer.memory = budget
         let allClusters = try timed("cluster summaries") { try clusterAnalyzer.summaries(lists) }
         let analysed = allClusters.filter { $0.count > 5 }
 
         // DirectProbe's test-set prediction and cluster distances, over all clusters.
         var prediction: TestPrediction? = nil
         var known: [NodePair: ClusterPairDistance] = [:]
-        var testCoincident = 0
-        if let testEntities = configuration.testEntitiesPath, let testEmbeddings = configuration.testEmbeddingsPath {
-            let test = try timed("load") {
-                try loadSplit(entities: testEntities, embeddings: testEmbeddings, labelSet: points.labelSet, name: "test", log: log, scratch: scratch)
-            }
-            testCoincident = try timed("coincident points") { try TestCoincidence.find(test: test, training: points).rows.count }
-            if testCoincident > 0 {
-                log.info("\(testCoincident) test points have the same vector as a training point of another label")
-            }
+        if let test {
             log.info("Start prediction: \(test.count) test points, \(allClusters.count) clusters...")
             let result = try timed("prediction") {
-                try Predictor(training: analysisPoints, threads: threads, showProgress: verbose).predict(test, clusters: allClusters)
+                unit.rescaled(try Predictor(training: analysisPoints, threads: threads, showProgress: verbose).predict(test, clusters: allClusters))
             }
             log.info("Acc=\(result.accuracy)")
             log.info("Writing predictions to file...")
@@ -122,8 +145,8 @@ public struct ProbeRun {
             prediction = result
             let pairs = try timed("cluster distances") { try clusterAnalyzer.clusterDistances(allClusters) }
             log.info("Writing pair-wise distances...")
-            try writer.writeClusterDistances(pairs, clusters: allClusters, labels: points.labelSet.labels)
-            let distances = pairs.map(\.distance)
+            try writer.writeClusterDistances(pairs.map(unit.rescaled), clusters: allClusters.map(unit.rescaled), labels: points.labelSet.labels)
+            let distances = pairs.map { unit.distance($0.distance) }
             if let low = distances.min(), let high = distances.max() {
                 log.info("MinConvexDistance=\(low)")
                 log.info("MaxConvexDistance=\(high)")
@@ -133,7 +156,7 @@ public struct ProbeRun {
         }
 
         log.info("Analysing \(analysed.count) clusters of more than 5 points...")
-        let analysis = try timed("analysis") { try clusterAnalyzer.analyze(analysed, known: known) }
+        let analysis = try timed("analysis") { unit.rescaled(try clusterAnalyzer.analyze(analysed, known: known)) }
         log.info(String(format: "Analysis took %.3f s", timings["analysis"] ?? 0))
         try writer.writeAnalysis(analysis)
         if let value = analysis.globalMinimum { log.info("global min dis=\(value)") }
@@ -152,6 +175,7 @@ public struct ProbeRun {
         summary.set_aside = setAside.points.map { .init(line: $0.row + 1, entity: $0.entity, label: $0.label, group: $0.group) }
         summary.test_coincident = prediction == nil ? nil : testCoincident
         summary.inputs = try describeInputs(points: points)
+        summary.mixed_label_clusters = mixed.isEmpty ? nil : mixed
         log.info(String(format: "Total time %.3f s, peak memory %.1f MB", timings["total"] ?? 0, Double(summary.peak_memory_bytes ?? 0) / 1e6))
         try writer.write("summary.json", try summary.json())
         try writer.write("log.txt", log.text)
@@ -181,10 +205,12 @@ public struct ProbeRun {
         let labels = try Self.readEntityLabels(entities, labelSet: labelSet)
         log.info("Finish loading \(labels.count) entities...")
         log.info("Loading embeddings from \(embeddings)")
-        let matrix = try EmbeddingInput.open(embeddings, entityCount: labels.count, entitiesPath: entities,
-                                             scratchFolder: scratch, name: name, showProgress: verbose)
+        let (matrix, scan) = try EmbeddingInput.openScanned(embeddings, entityCount: labels.count, entitiesPath: entities,
+                                                            scratchFolder: scratch, name: name, showProgress: verbose)
         log.info("Finish loading embeddings: \(matrix.rowCount) x \(matrix.dimension)\(matrix.isMemoryMapped ? " (memory-mapped)" : "")")
-        return try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: embeddings)
+        var points = try LabeledPoints(matrix: matrix, labels: labels, labelSet: labelSet, source: embeddings)
+        points.valueScan = scan
+        return points
     }
 
     private func loadTraining(log: RunLog, scratch: String) throws -> LabeledPoints {
@@ -231,18 +257,6 @@ public struct ProbeRun {
     /// Reads a `clusters.txt`: one non-negative cluster number per training point.
     public static func readClusterFile(_ path: String, pointCount: Int) throws -> [Int] {
         guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the clusters file") }
-        var numbers: [Int] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if text.isEmpty { continue }
-            guard let value = Int(text), value >= 0 else {
-                throw InputError(file: path, line: index + 1, column: 1, "'\(text)' is not a cluster number (a non-negative integer)")
-            }
-            numbers.append(value)
-        }
-        guard numbers.count == pointCount else {
-            throw InputError(file: path, "\(numbers.count) cluster numbers but \(pointCount) training points")
-        }
-        return numbers
+        return try ClusterFile.parse(data, path: path, pointCount: pointCount)
     }
 }

@@ -49,7 +49,8 @@ public struct Prober {
         self.points = points
         self.options = options
         self.log = log
-        kernel = DistanceKernel(threadCount: options.threads)
+        kernel = DistanceKernel(threadCount: options.threads,
+                                tileSize: MemoryBudget(bytes: options.pointCacheBytes * 8).kernelTileRows(dimension: points.dimension))
         geometry = ClusterGeometry(points: points)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ProbeStore
 
 /// The run's `log.txt`: timestamped lines in the reference's format, echoed to stderr.
 ///
@@ -10,6 +11,7 @@ public final class RunLog: @unchecked Sendable {
     private let echo: Bool
     private let formatter: DateFormatter
     private var live: FileHandle?
+    private var interruptNote: CleanupRegistry.Registration?
 
     /// Creates a log; `echo` also prints each line to stderr.
     public init(echo: Bool) {
@@ -27,9 +29,17 @@ public final class RunLog: @unchecked Sendable {
               let handle = FileHandle(forWritingAtPath: path) else { return }
         handle.seekToEndOfFile()
         live = handle
+        // If the process is interrupted (the executables run the registry on SIGINT/SIGTERM),
+        // the followed log says so as its last line.
+        if interruptNote == nil {
+            interruptNote = CleanupRegistry.shared.register { [weak self] reason in self?.info(reason) }
+        }
     }
 
-    deinit { live?.closeFile() }
+    deinit {
+        if let interruptNote { CleanupRegistry.shared.unregister(interruptNote) }
+        live?.closeFile()
+    }
 
     /// Adds an INFO line.
     public func info(_ message: String) {

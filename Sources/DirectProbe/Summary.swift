@@ -66,6 +66,8 @@ public struct RunSummary: Codable, Sendable {
     public var set_aside: [SetAsideEntry] = []
     /// Test points with the same vector as a training point of another label (with a test set).
     public var test_coincident: Int? = nil
+    /// Clusters of a given clusters.txt that mix labels (labelled by their majority); nil when none.
+    public var mixed_label_clusters: [MixedLabelCluster]? = nil
 
     /// Encodes with sorted keys and pretty printing (stable, diff-friendly).
     public func json() throws -> String {

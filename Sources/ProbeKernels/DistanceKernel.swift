@@ -89,7 +89,9 @@ extension DistanceKernel {
     public func pairwiseStatistics(of points: PointSet) throws -> PairwiseStatistics {
         let n = points.count, d = points.dimension
         guard n >= 2 else { return PairwiseStatistics(pointCount: n, mean: 0, max: 0, farthestPair: nil) }
-        let b = tileSize
+        // Blocks never hold more rows than there are points (same blocks, same results, and
+        // 50 points in 200 000 dimensions need 50 rows of buffer, not tileSize).
+        let b = Swift.min(tileSize, n)
         let blockCount = (n + b - 1) / b
         let shift = try shiftPoint(of: points, rows: b)
         let rowBlock = Block(capacity: b, dimension: d)
@@ -193,7 +195,7 @@ extension DistanceKernel {
         let nq = queries.count, nc = candidates.count, d = queries.dimension
         var result = [Neighbour?](repeating: nil, count: nq)
         guard nq > 0, nc > 0 else { return result }
-        let b = tileSize
+        let b = Swift.min(tileSize, Swift.max(nq, nc))  // same blocks as tileSize whenever it matters
         let queryBlocks = (nq + b - 1) / b, candidateBlocks = (nc + b - 1) / b
         let later = sameSet && scope == .laterOnly
         let shift = try shiftPoint(of: candidates, rows: b)
@@ -262,7 +264,7 @@ extension DistanceKernel {
         }
         let n = points.count
         let out = SlotBuffer<Double>(count: n, initial: 0)
-        let block = SlotBuffer<Float>(count: tileSize * d, initial: 0)
+        let block = SlotBuffer<Float>(count: Swift.min(tileSize, Swift.max(1, n)) * d, initial: 0)
         try point.withUnsafeBufferPointer { centre in
             let c = UncheckedBox(centre)
             var start = 0
@@ -304,7 +306,7 @@ extension DistanceKernel {
         let d = points.dimension, n = points.count
         var sum = [Double](repeating: 0, count: d)
         guard n > 0 else { return sum }
-        var block = [Float](repeating: 0, count: tileSize * d)
+        var block = [Float](repeating: 0, count: Swift.min(tileSize, n) * d)
         var start = 0
         while start < n {
             let count = Swift.min(tileSize, n - start)

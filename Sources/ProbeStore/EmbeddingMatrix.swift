@@ -37,6 +37,9 @@ public final class EmbeddingMatrix: @unchecked Sendable {
             throw InputError(file: path, "dataset \(dataset) does not hold floating-point values")
         }
         let shape = try handle.shape()
+        guard shape.columns > 0 else {
+            throw InputError(file: path, "dataset \(dataset) has \(shape.rows) rows of 0 values; embeddings need at least one value per row (write the vectors again)")
+        }
         rowCount = shape.rows
         dimension = shape.columns
         gatherWindowRows = max(1, (1 << 20) / max(1, dimension * 4))

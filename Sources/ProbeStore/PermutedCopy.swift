@@ -8,8 +8,9 @@ extension EmbeddingMatrix {
     ///
     /// One sequential pass over this matrix, in blocks of `blockRows`; each row is scattered
     /// into a writable memory mapping of the new dataset (the kernel writes the pages back as
-    /// needed), so memory stays at one block whatever the size.
-    public func permutedCopy(order: [Int], to path: String, blockRows: Int = 4096) throws -> EmbeddingMatrix {
+    /// needed), so memory stays at one block whatever the size. Every value is multiplied by
+    /// `scale` on the way (a power of two keeps it exact; 1 copies the values unchanged).
+    public func permutedCopy(order: [Int], to path: String, blockRows: Int = 4096, scale: Float = 1) throws -> EmbeddingMatrix {
         guard order.count <= rowCount else {
             throw InputError(file: path, "\(order.count) rows to copy but the matrix has \(rowCount)")
         }
@@ -29,7 +30,7 @@ extension EmbeddingMatrix {
                 throw HDF5Error(operation: "map \(dataset) in \(path)", stack: "the dataset has no contiguous storage")
             }
             offset = start
-            try file.setAttribute("source", "\(self.path):\(self.dataset) (rows permuted)", on: dataset)
+            try file.setAttribute("source", "\(self.path):\(self.dataset) (rows permuted\(scale != 1 ? ", values times \(scale)" : ""))", on: dataset)
             try file.flush()
         }
         let bytes = order.count * dimension * MemoryLayout<Float>.size
@@ -48,7 +49,9 @@ extension EmbeddingMatrix {
             let d = dimension
             try forEachBlock(rows: blockRows) { range, block in
                 for (k, row) in range.enumerated() where destination[row] >= 0 {
-                    (target + Int(destination[row]) * d).update(from: block.baseAddress! + k * d, count: d)
+                    let destinationRow = target + Int(destination[row]) * d
+                    destinationRow.update(from: block.baseAddress! + k * d, count: d)
+                    if scale != 1 { for j in 0..<d { destinationRow[j] *= scale } }
                 }
             }
             msync(mapping, length, MS_SYNC)

@@ -151,7 +151,9 @@ public struct TaskDirectory: Sendable {
         }
         let entitiesFolder = (root as NSString).appendingPathComponent("entities")
         var entities: [String: String] = [:]
-        for name in (try? fm.contentsOfDirectory(atPath: entitiesFolder)) ?? [] where name.hasSuffix(".txt") {
+        // Symbolic links are followed; an unreadable folder is an error, never skipped (FolderWalk).
+        let entityNames = fm.fileExists(atPath: entitiesFolder) ? try FolderWalk.entries(of: entitiesFolder) : []
+        for name in entityNames where name.hasSuffix(".txt") {
             entities[String(name.dropLast(4))] = (entitiesFolder as NSString).appendingPathComponent(name)
         }
         guard !entities.isEmpty else {
@@ -161,8 +163,8 @@ public struct TaskDirectory: Sendable {
 
         let embeddingsFolder = (root as NSString).appendingPathComponent("embeddings")
         var sources: [EmbeddingSource] = []
-        if let walker = fm.enumerator(atPath: embeddingsFolder) {
-            while let relative = walker.nextObject() as? String {
+        if fm.fileExists(atPath: embeddingsFolder) {
+            for relative in try FolderWalk.files(under: embeddingsFolder) {
                 guard relative.hasSuffix(".txt") else { continue }
                 let parts = relative.split(separator: "/").map(String.init)
                 let path = (embeddingsFolder as NSString).appendingPathComponent(relative)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProbeCommandLine
 import ProbeStore
 
 /// `probe-convert`: pre-packed text embeddings → a chunked HDF5 probe store.
@@ -28,6 +29,12 @@ struct ProbeConvert: ParsableCommand {
         conversion with FILE:LINE:COLUMN and a non-zero exit; the output is written under
         a temporary name and appears only when complete.
         """)
+
+    /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.
+    static func main() {
+        SignalHandler.install()
+        main(nil)
+    }
 
     @Argument(help: "A task directory or an embeddings .txt file.")
     var source: String
@@ -72,8 +79,13 @@ struct ProbeConvert: ParsableCommand {
             }
             let report: ConversionReport
             if isDirectory.boolValue {
-                report = try Converter.convertTask(TaskDirectory(root: source), to: output, options: options)
+                let task = try TaskDirectory(root: source)
+                try OutputTarget.check(output, inputs: [task.labelsPath] + task.entities.values + task.embeddings.map(\.path),
+                                       inputFolders: ["labels", "entities", "embeddings"].map { (source as NSString).appendingPathComponent($0) },
+                                       force: force)
+                report = try Converter.convertTask(task, to: output, options: options)
             } else {
+                try OutputTarget.check(output, inputs: [source], force: force)
                 let name = dataset ?? StoreLayout.embeddings(URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent)
                 report = try Converter.convertEmbeddingsFile(source, to: output, dataset: name, options: options)
             }

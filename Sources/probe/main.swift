@@ -1,6 +1,7 @@
 import ArgumentParser
 import DirectProbe
 import Foundation
+import ProbeCommandLine
 import ProbeConfig
 import ProbeReport
 import ProbeStore
@@ -13,6 +14,12 @@ struct Probe: ParsableCommand {
         abstract: "Probe embedding spaces with DirectProbe and the closer-look measures.",
         subcommands: [Run.self, Compare.self, ReportCommand.self],
         defaultSubcommand: Run.self)
+
+    /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.
+    static func main() {
+        SignalHandler.install()
+        main(nil)
+    }
 }
 
 /// Prints an error the way every subcommand does and exits with status 1.
@@ -180,9 +187,12 @@ struct ReportCommand: ParsableCommand {
     var title: String?
     @Option(help: "Layers to plot across iterations, comma-separated (default: first, last and two between).")
     var layers: String?
+    @Flag(help: "Replace an existing report file (a regular file only).")
+    var force = false
 
     func run() throws {
         do {
+            try OutputTarget.check(output, force: force)
             var options = ReportOptions()
             if let layers { options.layersAcrossIterations = layers.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             try Report(resultFolders: results, title: title, options: options).write(to: output)

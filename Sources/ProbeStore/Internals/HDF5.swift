@@ -20,8 +20,14 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
 /// laptops (Homebrew), so the wrapper never lets two threads into the library at once.
 let hdf5Lock = NSRecursiveLock()
 
-/// One-time library setup: silence HDF5's own error printing (we collect the stack instead).
+/// One-time library setup: silence HDF5's own error printing (we collect the stack instead),
+/// and keep HDF5 from closing leftover files in an `atexit` handler. Every file is closed by
+/// its `H5Handle` (datasets before their file, since a dataset holds its file); a file whose
+/// close failed after a failed write (disk full) stays half-open inside the library, and
+/// HDF5 1.10's exit-time cleanup of such a file dereferences a null pointer (SIGSEGV in
+/// H5F__close_cb). Its data is being discarded anyway: the process exit closes the descriptor.
 private let hdf5Initialised: Bool = {
+    H5dont_atexit()
     H5open()
     probe_h5_silence_errors()
     return true
@@ -32,6 +38,10 @@ func withHDF5<T>(_ body: () throws -> T) rethrows -> T {
     _ = hdf5Initialised
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    // HDF5 1.10 turns its stack printing back on when it initialises its error package
+    // lazily (inside the first call that needs it), so silence it again on every entry:
+    // one store, and no raw HDF5-DIAG dump ever reaches a user.
+    probe_h5_silence_errors()
     return try body()
 }
 

@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+@testable import ProbeStore
+
+/// Writes `rows` (all of one width `columns`) as a float32 dataset of a new store.
+func writeMatrixStore(_ path: String, dataset: String = "/embeddings/x", rows: [[Float]], columns: Int,
+                      storage: MatrixStorage = .contiguous) throws {
+    let file = try H5File.create(path: path)
+    let matrix = try file.createMatrix(dataset, rows: rows.count, columns: columns, storage: storage)
+    let flat = rows.flatMap { $0 }
+    try flat.withUnsafeBufferPointer { try matrix.writeRows(firstRow: 0, rowCount: rows.count, columns: columns, from: $0) }
+    try file.flush()
+}
+
+/// Issue 9 cases 2 and 4: degenerate shapes and non-finite values in `.h5` inputs.
+@Suite("Hardening: store inputs")
+struct StoreInputHardeningTests {
+    @Test("a 0-column dataset is an input error naming the dataset", arguments: [MatrixStorage.contiguous, .compressed(chunkRows: 4, level: 1)])
+    func zeroColumns(storage: MatrixStorage) throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("zero.h5")
+        try writeMatrixStore(path, rows: Array(repeating: [], count: 6), columns: 0, storage: storage)
+        #expect { try EmbeddingMatrix(path: path, dataset: "/embeddings/x") } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file == path && error.message.contains("/embeddings/x") && error.message.contains("0 values")
+        }
+    }
+
+    @Test("NaN and infinities are found with their row and column, on the mapped and the HDF5 read paths",
+          arguments: [0, 1, 2], [true, false])
+    func nonFinite(kind: Int, mapped: Bool) throws {
+        let (value, name) = [(Float.nan, "NaN"), (Float.infinity, "+infinity"), (-Float.infinity, "-infinity")][kind]
+        let folder = TemporaryFolder()
+        let path = folder.file("bad.h5")
+        var rows = (0..<300).map { r in (0..<7).map { Float(r * 7 + $0) } }
+        rows[211][4] = value
+        try writeMatrixStore(path, rows: rows, columns: 7)
+        let matrix = try EmbeddingMatrix(path: path, dataset: "/embeddings/x", allowMemoryMap: mapped)
+        #expect(matrix.isMemoryMapped == mapped)
+        #expect { try matrix.scanValues(source: "bad.h5:x") } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file == "bad.h5:x" && error.message.contains("\(name) at row 212, column 5")
+        }
+    }
+
+    @Test("the scan of a finite matrix returns its largest magnitude")
+    func largest() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("ok.h5")
+        try writeMatrixStore(path, rows: [[1, -3e30, 2], [0, 5, -7]], columns: 3)
+        #expect(try EmbeddingMatrix(path: path, dataset: "/embeddings/x").scanValues() == ValueScan(largestMagnitude: 3e30))
+    }
+}
+
+/// Runs a built tool and returns its exit status and standard error.
+func runTool(_ name: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, stderr: String, stdout: String)? {
+    guard let tool = builtExecutable(name) else { return nil }
+    let process = Process()
+    process.executableURL = tool
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let errors = Pipe(), output = Pipe()
+    process.standardError = errors
+    process.standardOutput = output
+    try process.run()
+    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: errorData, as: UTF8.self), String(decoding: outputData, as: UTF8.self))
+}
+
+/// Issue 9 case 8: probe-convert never writes over its input or onto a non-regular file.
+@Suite("Hardening: probe-convert outputs")
+struct ConvertOutputTests {
+    @Test("an output that resolves to the input is refused, even with --force", arguments: ["in.txt", "./././in.txt", "link.txt", "hard.txt"])
+    func ownInput(spelling: String) throws {
+        let folder = TemporaryFolder()
+        let input = folder.write("in.txt", "1 2 3\n4 5 6\n")
+        symlink(input, folder.file("link.txt"))
+        link(input, folder.file("hard.txt"))
+        guard let result = try runTool("probe-convert", ["in.txt", "-o", spelling, "--force", "--quiet"], in: folder.path) else {
+            Issue.record("probe-convert is not built next to the tests"); return
+        }
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is the input"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == "1 2 3\n4 5 6\n")
+    }
+
+    @Test("an output that is one of a task's files, or inside its embeddings folder, is refused")
+    func insideTask() throws {
+        let folder = TemporaryFolder()
+        _ = makeTask(in: folder)
+        let target = folder.file("task/embeddings/m/train/0/1.txt")
+        let before = try Data(contentsOf: URL(fileURLWithPath: target))
+        for output in [target, folder.file("task/embeddings/new.h5"), folder.file("task/labels/tags.txt")] {
+            guard let result = try runTool("probe-convert", [folder.file("task"), "-o", output, "--force", "--quiet"]) else {
+                Issue.record("probe-convert is not built next to the tests"); return
+            }
+            #expect(result.status == 1, "\(output)")
+            #expect(result.stderr.contains(output), "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == before)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("task/embeddings/new.h5")))
+        // Next to the task's folders is fine.
+        let fine = try runTool("probe-convert", [folder.file("task"), "-o", folder.file("task/task.h5"), "--quiet"])
+        #expect(fine?.status == 0, "\(fine?.stderr ?? "")")
+    }
+
+    @Test("an output that is a named pipe or a folder is refused with --force, and left as it was")
+    func notRegular() throws {
+        let folder = TemporaryFolder()
+        folder.write("in.txt", "1 2 3\n")
+        mkfifo(folder.file("pipe"), 0o600)
+        try FileManager.default.createDirectory(atPath: folder.file("dir"), withIntermediateDirectories: true)
+        for (name, kind) in [("pipe", "a named pipe"), ("dir", "a folder")] {
+            guard let result = try runTool("probe-convert", [folder.file("in.txt"), "-o", folder.file(name), "--force", "--quiet"]) else {
+                Issue.record("probe-convert is not built next to the tests"); return
+            }
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("not a regular file (\(kind))"), "\(result.stderr)")
+        }
+        var info = stat()
+        #expect(stat(folder.file("pipe"), &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+    }
+
+    @Test("resolving a path that does not exist yet keeps its missing components")
+    func resolveMissing() {
+        let folder = TemporaryFolder()
+        let real = OutputTarget.resolve(folder.path)
+        #expect(OutputTarget.resolve(folder.path + "/./a/../b/c.h5") == real + "/b/c.h5")
+    }
+}
+
+/// Issue 9 case 10: task folders behind symbolic links are read; unreadable ones are errors.
+@Suite("Hardening: task folders")
+struct TaskFolderTests {
+    func keys(_ folder: TemporaryFolder) throws -> [String] {
+        try TaskDirectory(root: folder.file("task")).embeddings.map(\.key)
+    }
+
+    @Test("a symlinked iteration folder and a symlinked embeddings/ folder are followed")
+    func symlinks() throws {
+        let folder = TemporaryFolder()
+        _ = makeTask(in: folder)
+        let expected = try keys(folder)
+        #expect(expected.contains("m/train/0/1"))
+        let fm = FileManager.default
+        try fm.moveItem(atPath: folder.file("task/embeddings/m/train/0"), toPath: folder.file("elsewhere-0"))
+        #expect(symlink(folder.file("elsewhere-0"), folder.file("task/embeddings/m/train/0")) == 0)
+        #expect(try keys(folder) == expected)
+        try fm.moveItem(atPath: folder.file("task/embeddings"), toPath: folder.file("embeddings-elsewhere"))
+        #expect(symlink("../embeddings-elsewhere", folder.file("task/embeddings")) == 0)
+        #expect(try keys(folder) == expected)
+        let report = try Converter.convertTask(TaskDirectory(root: folder.file("task")), to: folder.file("t.h5"), options: {
+            var options = ConversionOptions(); options.showProgress = false; return options
+        }())
+        #expect(report.datasets.count == expected.count)
+    }
+
+    @Test("a dangling link and a link loop are errors naming the path")
+    func brokenLinks() throws {
+        let folder = TemporaryFolder()
+        _ = makeTask(in: folder)
+        symlink(folder.file("nowhere"), folder.file("task/embeddings/m/train/7"))
+        #expect { try keys(folder) } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file.hasSuffix("train/7") && error.message.contains("target is missing")
+        }
+        unlink(folder.file("task/embeddings/m/train/7"))
+        symlink(folder.file("task/embeddings/m"), folder.file("task/embeddings/m/train/loop"))
+        #expect { try keys(folder) } throws: { error in
+            (error as? InputError)?.message.contains("leads back") == true
+        }
+    }
+
+    @Test("an unreadable iteration folder is an error, not skipped", .enabled(if: getuid() != 0, "root reads every folder"))
+    func unreadable() throws {
+        let folder = TemporaryFolder()
+        _ = makeTask(in: folder)
+        let iteration = folder.file("task/embeddings/m/train/0")
+        chmod(iteration, 0)
+        defer { chmod(iteration, 0o755) }
+        #expect { try keys(folder) } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file == iteration && error.message.contains("cannot read the folder")
+        }
+    }
+
+    @Test("an unreadable folder is reported by FolderWalk.entries with the reason")
+    func entriesError() {
+        #expect { try FolderWalk.entries(of: "/nonexistent-folder-for-test") } throws: { error in
+            (error as? InputError)?.message.contains("cannot read the folder: No such file or directory") == true
+        }
+    }
+}
