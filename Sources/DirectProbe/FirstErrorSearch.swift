@@ -12,37 +12,45 @@ import Foundation
 /// This search uses the witnesses. An overlapping pair (P, Q) of dendrogram nodes found in a
 /// state also overlaps in the first state where both exist, max(birth P, birth Q); and if a
 /// child of the later-born node still overlaps the other node, the pair exists (and
-/// overlaps) earlier still. Descending like this costs a solve or two per step and usually
-/// lands on the first overlapping state, which one full test of the state before it then
-/// proves. After a few such rounds it falls back to a binary search between the known
-/// bounds. Verdicts are cached by node pair, so no pair is solved twice.
+/// overlaps) earlier still. So every overlapping test lowers the upper bound to the witness's
+/// birth (after a few descent steps, a solve or two each). The states tested step down from
+/// the upper bound by the reference's stride (tests of overlapping states are the cheaper
+/// ones: pairs are tried deepest first and the first overlap ends the test, while a state
+/// without overlap needs every pair, and states far below the answer hold the most
+/// clusters); the first state without overlap bounds the answer from below, and a binary
+/// search between the bounds ends it. Verdicts are cached by node pair, so no pair is
+/// solved twice.
 struct FirstErrorSearch {
     let history: MergeHistory
     let checker: OverlapChecker
     let log: RunLog
     let prober: Prober
 
-    /// Rounds of "descend, then test the state just before" before bisecting.
-    static let descentRounds = 8
+    /// Descent steps per witness (each may solve a pair of large clusters).
+    static let descentSteps = 8
 
     /// The first overlapping state, given an overlapping pair of the end state.
-    func run(endWitness: (Cluster, Cluster)) throws -> Int {
-        var low = 0, high = history.merges.count
-        var witness = endWitness
-        var rounds = 0
+    func run(endWitness: (Cluster, Cluster), rate: Double) throws -> Int {
+        let m = history.merges.count
+        var low = 0, high = m
+        var witness: (Cluster, Cluster)? = endWitness
+        let stride = Int(Double(m) * rate) + 1
+        var bisecting = false
         while low < high {
-            witness = try descend(witness)
-            high = min(high, birth(witness))
-            log.info("State \(high) overlaps (clusters of \(witness.0.count) and \(witness.1.count) points)")
-            guard low < high else { break }
-            let state = rounds < Self.descentRounds ? high - 1 : (low + high) / 2
-            rounds += 1
+            if let found = witness {
+                let lowered = try descend(found)
+                high = min(high, birth(lowered))
+                log.info("State \(high) overlaps (clusters of \(lowered.0.count) and \(lowered.1.count) points)")
+                guard low < high else { break }
+            }
+            let state = bisecting ? (low + high) / 2 : max(low, high - stride)
             log.info("Test for state \(state)")
-            if let found = try checker.firstOverlap(in: prober.clusters(of: history, state: state)) {
-                witness = found
+            witness = try checker.firstOverlap(in: prober.clusters(of: history, state: state))
+            if witness != nil {
                 high = state
             } else {
                 low = state + 1
+                bisecting = true
             }
         }
         return high
@@ -57,7 +65,9 @@ struct FirstErrorSearch {
     /// the child still overlaps the other cluster.
     private func descend(_ pair: (Cluster, Cluster)) throws -> (Cluster, Cluster) {
         var (later, other) = history.birthState(of: pair.0.node) >= history.birthState(of: pair.1.node) ? pair : (pair.1, pair.0)
-        while let (left, right) = history.children(of: later.node) {
+        var steps = 0
+        while steps < Self.descentSteps, let (left, right) = history.children(of: later.node) {
+            steps += 1
             // The earlier-born child first: it gives the earlier state if it overlaps.
             let children = [left, right].sorted { history.birthState(of: $0) < history.birthState(of: $1) }
             var next: Cluster? = nil

@@ -33,20 +33,27 @@ public struct Predictor {
             throw InputError(file: test.source, "test vectors have \(test.dimension) values, training vectors \(training.dimension)")
         }
         let geometry = ClusterGeometry(points: training)
-        // Each cluster's points are gathered once and shared by all test points.
-        let hulls = try clusters.map { try geometry.pointMatrix($0.members) }
-        let bar = showProgress ? ProgressBar("prediction", total: Double(test.count)) : nil
+        let bar = showProgress ? ProgressBar("prediction", total: Double(test.count * clusters.count)) : nil
         defer { bar?.finish() }
         let d = test.dimension
         let matrix = test.matrix
-        let rankings = try parallelMap(test.count, threads: threads, progress: bar) { row -> [(cluster: Int, distance: Double)] in
-            var point = [Float](repeating: 0, count: d)
-            try point.withUnsafeMutableBufferPointer { try matrix.readRows(row..<(row + 1), into: $0) }
-            let distances = hulls.enumerated().map { index, hull -> (cluster: Int, distance: Double) in
-                let solved = pointDistance(hull, to: point, relativeAccuracy: 1e-7)
-                return (index, solved.verdict == .overlapping ? 0 : solved.upperBound)
-            }
-            return distances.sorted { $0.distance < $1.distance || ($0.distance == $1.distance && $0.cluster < $1.cluster) }
+        // One cluster at a time: its points are gathered once (with their Gram matrix, see
+        // PointHull) and every test point is measured against it, so memory holds one cluster.
+        var distances: [[Double]] = []
+        distances.reserveCapacity(clusters.count)
+        for (index, cluster) in clusters.enumerated() {
+            let hull = PointHull(try geometry.pointMatrix(cluster.members).summarized())
+            distances.append(try parallelMap(test.count, threads: threads) { row -> Double in
+                var point = [Float](repeating: 0, count: d)
+                try point.withUnsafeMutableBufferPointer { try matrix.readRows(row..<(row + 1), into: $0) }
+                let solved = hull.distance(to: point, relativeAccuracy: 1e-7)
+                return solved.verdict == .overlapping ? 0 : solved.upperBound
+            })
+            bar?.update(Double((index + 1) * test.count))
+        }
+        let rankings = (0..<test.count).map { row -> [(cluster: Int, distance: Double)] in
+            clusters.indices.map { (cluster: $0, distance: distances[$0][row]) }
+                .sorted { $0.distance < $1.distance || ($0.distance == $1.distance && $0.cluster < $1.cluster) }
         }
         var correct = 0
         for (row, ranking) in rankings.enumerated() {

@@ -81,7 +81,7 @@ public struct Prober {
         }
         log.info("This space is non-linear!")
         let firstError = try FirstErrorSearch(history: history, checker: checker, log: log, prober: self)
-            .run(endWitness: endWitness)
+            .run(endWitness: endWitness, rate: options.rate)
         // Restart from the state before the first error; where state 0 itself overlaps, from state 0.
         let restart = max(0, firstError - 1)
         log.info("Found \(restart)-th state is the first error state")
