@@ -119,6 +119,16 @@ public final class EmbeddingMatrix: @unchecked Sendable {
         return true
     }
 
+    /// How many separately mapped runs of rows the matrix is read from (1: one span of the
+    /// file, like a contiguous dataset); nil when it is read through HDF5.
+    var mappedRunCount: Int? {
+        switch rows {
+        case .mapped: return 1
+        case .chunks(_, let map): return map.extents.count
+        case .hdf5: return nil
+        }
+    }
+
     private var rowBytes: Int { dimension * MemoryLayout<Float>.size }
 
     /// Asks the kernel to start reading `rows` from disk now (mapped matrices only), so that
