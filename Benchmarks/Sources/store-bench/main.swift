@@ -38,17 +38,8 @@ while !arguments.isEmpty {
 }
 guard positional.count == 2 else { fail("usage: store-bench STORE.h5 KEY [--repeats 5] [--block 1024]") }
 
-let matrix: EmbeddingMatrix
-do {
-    matrix = try ProbeStoreFile(path: positional[0]).matrix(positional[1])
-} catch {
-    fail("\(error)")
-}
-let n = matrix.rowCount, d = matrix.dimension
-let gigabytes = Double(n * d * 4) / 1e9
-
 /// Runs `body` once to warm up, then `repeats` times; returns the best wall time.
-func best(_ body: () throws -> Double) rethrows -> (seconds: Double, checksum: Double) {
+func best(repeats: Int, _ body: () throws -> Double) rethrows -> (seconds: Double, checksum: Double) {
     var checksum = try body()
     var fastest = Double.infinity
     for _ in 0..<repeats {
@@ -65,23 +56,27 @@ func sumOfSquares(_ values: UnsafeBufferPointer<Float>) -> Double {
     return Double(sum)
 }
 
-// Labels of 20 random groups, for the gather pattern (rows of each label ascending).
-var state: UInt64 = 42
-var groups = [[Int]](repeating: [], count: 20)
-for row in 0..<n {
-    state = state &* 6364136223846793005 &+ 1442695040888963407
-    groups[Int(state >> 33) % 20].append(row)
-}
+/// Times the three read patterns over `key` of the store at `path` and prints them.
+func measure(path: String, key: String, repeats: Int, blockRows: Int) throws {
+    let matrix = try ProbeStoreFile(path: path).matrix(key)
+    let n = matrix.rowCount, d = matrix.dimension
+    let gigabytes = Double(n * d * 4) / 1e9
+    // Labels of 20 random groups, for the gather pattern (rows of each label ascending).
+    var state: UInt64 = 42
+    var groups = [[Int]](repeating: [], count: 20)
+    for row in 0..<n {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        groups[Int(state >> 33) % 20].append(row)
+    }
 
-let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(4096, blockRows) * d)
-defer { buffer.deallocate() }
-do {
-    let blocks = try best {
+    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(4096, blockRows) * d)
+    defer { buffer.deallocate() }
+    let blocks = try best(repeats: repeats) {
         var total = 0.0
         try matrix.forEachBlock(rows: blockRows) { _, block in total += sumOfSquares(block) }
         return total
     }
-    let reads = try best {
+    let reads = try best(repeats: repeats) {
         var total = 0.0
         var start = 0
         while start < n {
@@ -92,7 +87,7 @@ do {
         }
         return total
     }
-    let gathers = try best {
+    let gathers = try best(repeats: repeats) {
         var total = 0.0
         for members in groups {
             var start = 0
@@ -105,11 +100,15 @@ do {
         }
         return total
     }
-    print("\(positional[0]) \(positional[1]): \(n) x \(d), \(matrix.layoutDescription)")
+    print("\(path) \(key): \(n) x \(d), \(matrix.layoutDescription)")
     for (name, result) in [("blocks", blocks), ("read", reads), ("gather", gathers)] {
         let label = name.padding(toLength: 7, withPad: " ", startingAt: 0)
         print("  \(label)" + String(format: " %8.4f s  %6.2f GB/s  (checksum %.6e)", result.seconds, gigabytes / result.seconds, result.checksum))
     }
+}
+
+do {
+    try measure(path: positional[0], key: positional[1], repeats: repeats, blockRows: blockRows)
 } catch {
     fail("\(error)")
 }
