@@ -5,6 +5,7 @@
 //   kernel-bench   GFLOP/s of cblas_sgemm vs the squared-distance tile pipeline and
 //                  DistanceKernel.pairwiseStatistics (tools/bench-kernel.sh)
 //   ProbeMicro     micro-benchmarks with ordo-one/benchmark (tools/bench-micro.sh)
+//   store-bench    block-reader passes over one store dataset, per layout (tools/bench-layout.sh)
 import PackageDescription
 
 let package = Package(
@@ -28,6 +29,9 @@ let package = Package(
                 "CBLASBench",
                 .product(name: "ProbeKernels", package: "DirectProbeSwift"),
             ]),
+        .executableTarget(
+            name: "store-bench",
+            dependencies: [.product(name: "ProbeStore", package: "DirectProbeSwift")]),
         .executableTarget(
             name: "ProbeMicro",
             dependencies: [

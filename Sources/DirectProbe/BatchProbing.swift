@@ -229,10 +229,15 @@ public struct BatchProbe {
         for iteration in try FolderWalk.entries(of: path).sorted(by: naturalLess) where !iteration.hasPrefix(".") {
             let folder = (path as NSString).appendingPathComponent(iteration)
             guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            let layers = try FolderWalk.entries(of: folder).filter { $0.hasSuffix(".txt") }
-                .map { String($0.dropLast(4)) }.sorted(by: naturalLess)
-            for layer in layers {
-                let file = (folder as NSString).appendingPathComponent("\(layer).txt")
+            // `<layer>.txt` or `<layer>.npy` (numpy arrays), mixed freely.
+            let files = try FolderWalk.entries(of: folder).filter { $0.hasSuffix(".txt") || $0.hasSuffix(".npy") }
+                .sorted { naturalLess(String($0.dropLast(4)), String($1.dropLast(4))) }
+            for name in files {
+                let layer = String(name.dropLast(4))
+                if sources.contains(where: { $0.iteration == iteration && $0.layer == layer }) {
+                    throw InputError(file: (folder as NSString).appendingPathComponent(name), "layer \(layer) is given twice (.txt and .npy): keep one of the two files")
+                }
+                let file = (folder as NSString).appendingPathComponent(name)
                 sources.append(LayerSource(iteration: iteration, layer: layer, path: file, contentFile: file))
             }
         }

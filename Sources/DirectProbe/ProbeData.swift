@@ -33,9 +33,11 @@ public struct LabeledPoints: Sendable {
 }
 
 /// Opens the embeddings a config names: a `.txt` file (converted once into an HDF5 store in
-/// `scratchFolder`, streaming) or `store.h5:key` / `store.h5` with a single dataset.
+/// `scratchFolder`, streaming), a numpy `.npy` file (float32 read in place through a memory
+/// mapping; float64 or big-endian converted like text), or `store.h5:key` / `store.h5` with
+/// a single dataset.
 public enum EmbeddingInput {
-    /// Opens `path` for `entityCount` rows; text input is converted into `scratchFolder`.
+    /// Opens `path` for `entityCount` rows; text (and non-float32 `.npy`) input is converted into `scratchFolder`.
     /// Every value is checked to be finite (see `openScanned`).
     public static func open(_ path: String, entityCount: Int, entitiesPath: String,
                             scratchFolder: String, name: String, showProgress: Bool) throws -> EmbeddingMatrix {
@@ -55,6 +57,14 @@ public enum EmbeddingInput {
 
     private static func openUnchecked(_ path: String, entityCount: Int, entitiesPath: String,
                                       scratchFolder: String, name: String, showProgress: Bool) throws -> EmbeddingMatrix {
+        if NumpyMatrixFile.isNumpy(path) {
+            let numpy = try NumpyMatrixFile(path: path)
+            guard numpy.layout.rows == entityCount else {
+                throw InputError(file: path, "the array has \(numpy.layout.rows) rows but \(entitiesPath) has \(entityCount) entities; row i of the array must describe line i of the entities")
+            }
+            // Float32 little-endian arrays are mapped as they are (the value scan checks them).
+            if numpy.isMappableFloat32 { return try EmbeddingMatrix(numpy: numpy) }
+        }
         let (file, key) = splitStorePath(path)
         if isStore(file) {
             let store = try ProbeStoreFile(path: file)

@@ -2,8 +2,9 @@ import Foundation
 
 /// How `Converter` writes a store.
 public struct ConversionOptions: Sendable {
-    /// Storage of the float32 matrices (contiguous by default: see the README for the measurement).
-    public var storage: MatrixStorage = .contiguous
+    /// Storage of the float32 matrices: uncompressed chunks of about 2 MiB, page-aligned, by
+    /// default (memory-mappable; compression saves little: see the README's measurement).
+    public var storage: MatrixStorage = .default
     /// Parser threads.
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Bytes of text per parsed block.
@@ -28,7 +29,7 @@ public struct ConversionReport: Sendable {
     public let output: String
     /// Datasets written, with their shape.
     public var datasets: [(name: String, rows: Int, dimension: Int)] = []
-    /// Bytes of text parsed.
+    /// Bytes of input read (text, or `.npy` files).
     public var textBytes: Int = 0
     /// Wall time in seconds.
     public var seconds: Double = 0
@@ -90,7 +91,7 @@ public enum Converter {
         return report
     }
 
-    /// Converts one embeddings `.txt` file into a store holding just that matrix at `dataset`.
+    /// Converts one embeddings file (`.txt`, or a numpy `.npy`) into a store holding just that matrix at `dataset`.
     public static func convertEmbeddingsFile(_ path: String, to output: String, dataset: String,
                                              expectedRows: Int? = nil,
                                              options: ConversionOptions = ConversionOptions(),
@@ -132,11 +133,15 @@ public enum Converter {
         try file.setAttribute("creator", "probe-convert \(ProbeVersion.string)")
     }
 
-    /// Streams one text file into a new float32 dataset. The row count must be known before
-    /// a contiguous dataset is created: it is the entity count, or else a quick line count.
+    /// Streams one text (or `.npy`) file into a new float32 dataset. The row count must be
+    /// known before the dataset is created: it is the entity count, or else a quick line count.
     private static func writeMatrix(from path: String, expectedRows: Int?, expectedRowsSource: String?,
                                     into file: H5File, dataset: String, options: ConversionOptions,
                                     progress: @escaping (Int) -> Void) throws -> EmbeddingTextSummary {
+        if NumpyMatrixFile.isNumpy(path) {
+            return try writeNumpyMatrix(from: path, expectedRows: expectedRows, expectedRowsSource: expectedRowsSource,
+                                        into: file, dataset: dataset, options: options, progress: progress)
+        }
         var reader = EmbeddingTextReader(path: path, expectedRows: expectedRows, expectedRowsSource: expectedRowsSource)
         reader.threads = options.threads
         reader.blockBytes = options.blockBytes
@@ -159,6 +164,32 @@ public enum Converter {
         try file.setAttribute("source", path, on: dataset)
         try file.setAttribute("source_bytes", Int64(summary.bytes), on: dataset)
         return summary
+    }
+
+    /// Streams a `.npy` file (float32 or float64, C order, 2-D) into a new float32 dataset,
+    /// checking its shape against the entities and every value for NaN, infinity and range.
+    private static func writeNumpyMatrix(from path: String, expectedRows: Int?, expectedRowsSource: String?,
+                                         into file: H5File, dataset: String, options: ConversionOptions,
+                                         progress: @escaping (Int) -> Void) throws -> EmbeddingTextSummary {
+        let numpy = try NumpyMatrixFile(path: path)
+        let layout = numpy.layout
+        if let expected = expectedRows, layout.rows != expected {
+            throw InputError(file: path, "the array has \(layout.rows) rows but \(expectedRowsSource ?? "the entities file") has \(expected) entities; row i of the array must describe line i of the entities")
+        }
+        let releasePages = numpy.fileBytes >= options.releasePageCacheAbove
+        let matrix = try file.createMatrix(dataset, rows: layout.rows, columns: layout.columns, storage: options.storage)
+        var bytesSinceRelease = 0
+        try numpy.stream(blockBytes: options.blockBytes, dropConsumedPages: releasePages, progress: progress) { block in
+            try matrix.writeRows(firstRow: block.firstRow, rowCount: block.rowCount, columns: block.dimension, from: block.values)
+            bytesSinceRelease += block.values.count * MemoryLayout<Float>.size
+            if releasePages && bytesSinceRelease >= 32 << 20 {
+                file.releaseWrittenPages()
+                bytesSinceRelease = 0
+            }
+        }
+        try file.setAttribute("source", path, on: dataset)
+        try file.setAttribute("source_bytes", Int64(numpy.fileBytes), on: dataset)
+        return EmbeddingTextSummary(rows: layout.rows, dimension: layout.columns, bytes: numpy.fileBytes)
     }
 
     /// Counts the lines of a text file up to its last non-blank one (a fast `memchr` pass), for sizing a dataset.

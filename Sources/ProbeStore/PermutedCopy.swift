@@ -30,7 +30,7 @@ extension EmbeddingMatrix {
                 throw HDF5Error(operation: "map \(dataset) in \(path)", stack: "the dataset has no contiguous storage")
             }
             offset = start
-            try file.setAttribute("source", "\(self.path):\(self.dataset) (rows permuted\(scale != 1 ? ", values times \(scale)" : ""))", on: dataset)
+            try file.setAttribute("source", "\(self.dataset.isEmpty ? self.path : "\(self.path):\(self.dataset)") (rows permuted\(scale != 1 ? ", values times \(scale)" : ""))", on: dataset)
             try file.flush()
         }
         let bytes = order.count * dimension * MemoryLayout<Float>.size

@@ -112,9 +112,9 @@ public func forEachLine(of path: String, keepEmpty: Bool = false, _ body: (Strin
 
 /// One embeddings text file of a pre-packed task, with where it sits in the layout.
 public struct EmbeddingSource: Sendable, Equatable {
-    /// Path of the `.txt` file.
+    /// Path of the `.txt` (or numpy `.npy`) file.
     public let path: String
-    /// Path relative to the task's `embeddings/` folder, without `.txt` (e.g. `bert/train/0/12`).
+    /// Path relative to the task's `embeddings/` folder, without `.txt`/`.npy` (e.g. `bert/train/0/12`).
     public let key: String
     /// The split whose entities the rows belong to (`train`, `test`, …).
     public let split: String
@@ -122,7 +122,7 @@ public struct EmbeddingSource: Sendable, Equatable {
     public let model: String?
     /// The fine-tuning iteration (checkpoint) folder, or nil in the older layout.
     public let iteration: String?
-    /// The layer (file name without `.txt`).
+    /// The layer (file name without `.txt`/`.npy`).
     public let layer: String
 }
 
@@ -165,18 +165,22 @@ public struct TaskDirectory: Sendable {
         var sources: [EmbeddingSource] = []
         if fm.fileExists(atPath: embeddingsFolder) {
             for relative in try FolderWalk.files(under: embeddingsFolder) {
-                guard relative.hasSuffix(".txt") else { continue }
+                // Text files and numpy arrays (`np.save`), mixed freely.
+                guard relative.hasSuffix(".txt") || relative.hasSuffix(".npy") else { continue }
                 let parts = relative.split(separator: "/").map(String.init)
                 let path = (embeddingsFolder as NSString).appendingPathComponent(relative)
                 let key = String(relative.dropLast(4))
                 let layer = String(parts[parts.count - 1].dropLast(4))
+                if let twin = sources.first(where: { $0.key == key }) {
+                    throw InputError(file: path, "\(twin.path) holds the same embeddings key '\(key)': keep one of the two files")
+                }
                 switch parts.count {
                 case 4:  // <model>/<split>/<iter>/<layer>.txt
                     sources.append(EmbeddingSource(path: path, key: key, split: parts[1], model: parts[0], iteration: parts[2], layer: layer))
                 case 3 where parts[0] == "layers":  // layers/<split>/<layer>.txt
                     sources.append(EmbeddingSource(path: path, key: key, split: parts[1], model: nil, iteration: nil, layer: layer))
                 default:
-                    throw InputError(file: path, "not in a known layout: expected embeddings/<model>/<split>/<iter>/<layer>.txt or embeddings/layers/<split>/<layer>.txt")
+                    throw InputError(file: path, "not in a known layout: expected embeddings/<model>/<split>/<iter>/<layer>.txt (or .npy) or embeddings/layers/<split>/<layer>.txt")
                 }
                 if entities[sources[sources.count - 1].split] == nil {
                     throw InputError(file: path, "no entities file for split '\(sources[sources.count - 1].split)' (expected entities/\(sources[sources.count - 1].split).txt)")
@@ -184,7 +188,7 @@ public struct TaskDirectory: Sendable {
             }
         }
         guard !sources.isEmpty else {
-            throw InputError(file: embeddingsFolder, "no embeddings .txt files found")
+            throw InputError(file: embeddingsFolder, "no embeddings .txt or .npy files found")
         }
         embeddings = sources.sorted { naturalOrder($0.key, $1.key) }
     }

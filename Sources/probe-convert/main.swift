@@ -3,18 +3,20 @@ import Foundation
 import ProbeCommandLine
 import ProbeStore
 
-/// `probe-convert`: pre-packed text embeddings → a chunked HDF5 probe store.
+/// `probe-convert`: pre-packed text (or numpy) embeddings → a chunked HDF5 probe store.
 @main
 struct ProbeConvert: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe-convert",
-        abstract: "Convert pre-packed text embeddings into an HDF5 probe store.",
+        abstract: "Convert pre-packed text or numpy embeddings into an HDF5 probe store.",
         discussion: """
         SRC is either a task directory in the pre-packed layout
           labels/tags.txt, entities/<split>.txt,
           embeddings/<model>/<split>/<iter>/<layer>.txt  (closer-look layout) or
           embeddings/layers/<split>/<layer>.txt          (DirectProbe layout)
-        or a single embeddings .txt file (one vector per line).
+        (any <layer>.txt may instead be a numpy <layer>.npy), or a single embeddings
+        file: .txt (one vector per line) or .npy (np.save of a 2-D float32 or float64
+        array in C order, format 1.0-3.0).
 
         The store (read it with h5py) holds:
           /labels                      the sorted label set (UTF-8 strings)
@@ -25,9 +27,16 @@ struct ProbeConvert: ParsableCommand {
                                        the name given by --dataset, default its file name)
         Datasets carry attributes: source, source_bytes, split, model, iteration, layer.
 
-        Values are the correctly rounded float32 of their text. Bad input stops the
-        conversion with FILE:LINE:COLUMN and a non-zero exit; the output is written under
-        a temporary name and appears only when complete.
+        Storage: each embeddings matrix is chunked in whole rows (about 2 MiB a chunk by
+        default, or --chunk-rows), uncompressed, every chunk starting on a 4 KiB page of the
+        file, so that probe memory-maps the chunks in place; --compress adds shuffle +
+        deflate (smaller, slower, read through HDF5). --chunk-rows 0 writes the contiguous
+        layout of earlier versions (still read by probe).
+
+        Values are the correctly rounded float32 of their text (or of the float64 values).
+        Bad input (ragged rows, NaN or infinity, a wrong shape or dtype, a truncated file)
+        stops the conversion with FILE[:LINE:COLUMN] and a non-zero exit; the output is
+        written under a temporary name and appears only when complete.
         """)
 
     /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.
@@ -36,20 +45,20 @@ struct ProbeConvert: ParsableCommand {
         main(nil)
     }
 
-    @Argument(help: "A task directory or an embeddings .txt file.")
+    @Argument(help: "A task directory, or an embeddings .txt or .npy file.")
     var source: String
 
     @Option(name: .shortAndLong, help: "The output .h5 file.")
     var output: String
 
-    @Option(help: "Dataset name when converting a single .txt file (default: embeddings/<file name without .txt>).")
+    @Option(help: "Dataset name when converting a single file (default: embeddings/<file name without .txt/.npy>).")
     var dataset: String?
 
     @Option(help: "Compress with shuffle+deflate at this level (1-9); default: uncompressed and memory-mappable.")
     var compress: Int?
 
-    @Option(help: "Rows per chunk when compressing.")
-    var chunkRows: Int = 1024
+    @Option(help: "Rows per chunk (default: about 2 MiB of rows, from the dimension); 0: contiguous, the layout of earlier versions.")
+    var chunkRows: Int?
 
     @Option(help: "Parser threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -62,7 +71,8 @@ struct ProbeConvert: ParsableCommand {
 
     func validate() throws {
         if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
-        if chunkRows < 1 { throw ValidationError("--chunk-rows must be positive") }
+        if let chunkRows, chunkRows < 0 { throw ValidationError("--chunk-rows must be positive, or 0 for a contiguous layout") }
+        if chunkRows == 0, compress != nil { throw ValidationError("--compress needs chunks: leave out --chunk-rows 0") }
         if threads < 1 { throw ValidationError("--threads must be positive") }
     }
 
@@ -71,7 +81,13 @@ struct ProbeConvert: ParsableCommand {
         options.threads = threads
         options.overwrite = force
         options.showProgress = !quiet
-        if let compress { options.storage = .compressed(chunkRows: chunkRows, level: compress) }
+        if let compress {
+            options.storage = .compressed(chunkRows: chunkRows, level: compress)
+        } else if chunkRows == 0 {
+            options.storage = .contiguous
+        } else {
+            options.storage = .chunked(chunkRows: chunkRows)
+        }
         do {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
@@ -94,7 +110,7 @@ struct ProbeConvert: ParsableCommand {
                     print("\(entry.name)\t\(entry.rows) x \(entry.dimension)")
                 }
                 let rate = Double(report.textBytes) / 1e6 / max(report.seconds, 1e-9)
-                print(String(format: "wrote %@: %.1f MB of text in %.2f s (%.0f MB/s)", report.output, Double(report.textBytes) / 1e6, report.seconds, rate))
+                print(String(format: "wrote %@: %.1f MB of input in %.2f s (%.0f MB/s)", report.output, Double(report.textBytes) / 1e6, report.seconds, rate))
             }
         } catch let error as InputError {
             FileHandle.standardError.write(Data("probe-convert: error: \(error)\n".utf8))

@@ -93,10 +93,63 @@ final class H5Handle: @unchecked Sendable {
 
 /// The storage of a float32 matrix dataset.
 public enum MatrixStorage: Sendable, Equatable {
-    /// One contiguous block in the file: fastest to write, and memory-mappable.
+    /// One contiguous block in the file (the layout of stores before 0.2): memory-mappable.
     case contiguous
-    /// Chunks of `chunkRows` rows, shuffled and deflated at `level` (1–9).
-    case compressed(chunkRows: Int, level: Int)
+    /// Uncompressed chunks of whole rows, `chunkRows` rows each (nil: chosen from the
+    /// dimension, see `defaultChunkRows`); page-aligned in the file, so memory-mappable.
+    case chunked(chunkRows: Int?)
+    /// Chunks of `chunkRows` rows (nil: chosen from the dimension), shuffled and deflated at
+    /// `level` (1–9); read with HDF5 hyperslabs.
+    case compressed(chunkRows: Int?, level: Int)
+
+    /// The default: uncompressed chunks of about 2 MiB.
+    public static let `default` = MatrixStorage.chunked(chunkRows: nil)
+
+    /// Rows per chunk for rows of `dimension` float32 values: about 2 MiB a chunk, rounded to
+    /// a multiple of whole 4 KiB pages when that keeps the chunk under 4 MiB, so that
+    /// page-aligned chunks follow each other in the file without gaps.
+    public static func defaultChunkRows(dimension: Int) -> Int {
+        let rowBytes = max(1, dimension) * MemoryLayout<Float>.size
+        let target = max(1, (2 << 20) / rowBytes)
+        // Rows per whole number of pages: 1024 / gcd(d, 1024) (a row is 4d bytes, a page 4096).
+        var a = max(1, dimension), b = 1024
+        while b != 0 { (a, b) = (b, a % b) }
+        let pageRows = 1024 / a
+        guard pageRows * rowBytes <= 4 << 20 else { return target }
+        return max(pageRows, (target + pageRows / 2) / pageRows * pageRows)
+    }
+}
+
+/// How a dataset's values are laid out in its file, as HDF5 reports it.
+struct StoredLayout: Sendable, Equatable {
+    /// HDF5's storage layouts.
+    enum Kind: Sendable, Equatable { case contiguous, chunked, compact, other }
+    /// The layout.
+    let kind: Kind
+    /// The chunk's extent in each dimension (chunked datasets only).
+    let chunkShape: [Int]
+    /// The number of filters (compression, shuffle) in the pipeline.
+    let filterCount: Int
+    /// Whether the stored element type is native float32.
+    let isNativeFloat32: Bool
+}
+
+/// Where one stored chunk of a 2-D dataset lies in the file.
+struct StoredChunk: Sendable, Equatable {
+    /// The first row and column the chunk holds.
+    let firstRow: Int, firstColumn: Int
+    /// The chunk's byte offset in the file.
+    let fileOffset: Int
+    /// Bytes stored (after filters).
+    let storedBytes: Int
+}
+
+/// File-wide settings for a new HDF5 file.
+enum H5Alignment {
+    /// Objects at least this large (every embeddings chunk, in practice) start on a page boundary.
+    static let threshold = 1024
+    /// The boundary: 4 KiB pages (a 16 KiB-page system maps from the page below).
+    static let alignment = 4096
 }
 
 /// An HDF5 file opened for reading or writing.
@@ -109,10 +162,13 @@ final class H5File: @unchecked Sendable {
         self.path = path
     }
 
-    /// Creates (truncating) a new file.
+    /// Creates (truncating) a new file whose large objects (chunks, contiguous datasets)
+    /// start on 4 KiB boundaries (`H5Pset_alignment`), so that they can be memory-mapped.
     static func create(path: String) throws -> H5File {
         try withHDF5 {
-            let id = try check(H5Fcreate(path, probe_h5f_acc_trunc(), probe_h5p_default(), probe_h5p_default()), "create \(path)")
+            let fapl = H5Handle(try check(H5Pcreate(probe_h5p_file_access()), "file access properties for \(path)"), .propertyList)
+            try check(H5Pset_alignment(fapl.id, hsize_t(H5Alignment.threshold), hsize_t(H5Alignment.alignment)), "alignment for \(path)")
+            let id = try check(H5Fcreate(path, probe_h5f_acc_trunc(), probe_h5p_default(), fapl.id), "create \(path)")
             return H5File(handle: H5Handle(id, .file), path: path)
         }
     }
@@ -192,17 +248,25 @@ final class H5File: @unchecked Sendable {
             let dims: [hsize_t] = [hsize_t(rows), hsize_t(columns)]
             let space = H5Handle(try check(H5Screate_simple(2, dims, nil), "dataspace for \(name)"), .dataspace)
             let dcpl = H5Handle(try check(H5Pcreate(probe_h5p_dataset_create()), "properties for \(name)"), .propertyList)
-            switch storage {
+            // HDF5 cannot chunk an empty fixed-size dataset; an empty matrix is stored contiguous.
+            switch rows > 0 && columns > 0 ? storage : .contiguous {
             case .contiguous:
                 try check(H5Pset_layout(dcpl.id, H5D_CONTIGUOUS), "contiguous layout for \(name)")
                 // Allocate at creation so the dataset has a file offset to map even before writing.
                 try check(H5Pset_alloc_time(dcpl.id, H5D_ALLOC_TIME_EARLY), "allocation for \(name)")
                 try check(H5Pset_fill_time(dcpl.id, H5D_FILL_TIME_NEVER), "fill for \(name)")
-            case .compressed(let chunkRows, let level):
-                let chunk: [hsize_t] = [hsize_t(max(1, min(chunkRows, max(rows, 1)))), hsize_t(max(columns, 1))]
+            case .chunked(let chunkRows), .compressed(let chunkRows, _):
+                // Chunks of whole rows; no larger than the dataset (HDF5 requires it of fixed sizes).
+                let wanted = chunkRows ?? MatrixStorage.defaultChunkRows(dimension: columns)
+                let chunk: [hsize_t] = [hsize_t(max(1, min(wanted, max(rows, 1)))), hsize_t(max(columns, 1))]
                 try check(H5Pset_chunk(dcpl.id, 2, chunk), "chunking for \(name)")
-                try check(H5Pset_shuffle(dcpl.id), "shuffle filter for \(name)")
-                try check(H5Pset_deflate(dcpl.id, UInt32(level)), "deflate filter for \(name)")
+                if case .compressed(_, let level) = storage {
+                    try check(H5Pset_shuffle(dcpl.id), "shuffle filter for \(name)")
+                    try check(H5Pset_deflate(dcpl.id, UInt32(level)), "deflate filter for \(name)")
+                } else {
+                    // Chunks are written whole, in row order: no fill values to write first.
+                    try check(H5Pset_fill_time(dcpl.id, H5D_FILL_TIME_NEVER), "fill for \(name)")
+                }
             }
             let lcpl = H5Handle(try check(H5Pcreate(probe_h5p_link_create()), "link properties"), .propertyList)
             try check(H5Pset_create_intermediate_group(lcpl.id, 1), "intermediate groups")
@@ -367,6 +431,63 @@ final class H5Dataset: @unchecked Sendable {
             let offset = H5Dget_offset(handle.id)
             guard offset != probe_haddr_undef() else { return nil }
             return Int(offset)
+        }
+    }
+
+    /// The dataset's storage layout, chunk shape, filter count and element type.
+    func storedLayout() throws -> StoredLayout {
+        try withHDF5 {
+            let dcpl = H5Handle(try check(H5Dget_create_plist(handle.id), "properties of \(name)"), .propertyList)
+            let kind: StoredLayout.Kind
+            var chunkShape: [Int] = []
+            switch H5Pget_layout(dcpl.id) {
+            case H5D_CONTIGUOUS: kind = .contiguous
+            case H5D_COMPACT: kind = .compact
+            case H5D_CHUNKED:
+                kind = .chunked
+                var dims = [hsize_t](repeating: 0, count: 32)
+                let rank = H5Pget_chunk(dcpl.id, 32, &dims)
+                try check(herr_t(rank), "chunk shape of \(name)")
+                chunkShape = dims.prefix(Int(rank)).map { Int($0) }
+            default: kind = .other
+            }
+            let filters = Int(H5Pget_nfilters(dcpl.id))
+            let type = H5Handle(try check(H5Dget_type(handle.id), "type of \(name)"), .datatype)
+            let float32 = H5Tequal(type.id, probe_h5t_native_float()) > 0
+            return StoredLayout(kind: kind, chunkShape: chunkShape, filterCount: filters, isNativeFloat32: float32)
+        }
+    }
+
+    /// Where each stored chunk of a 2-D chunked dataset lies in the file, looked up by the
+    /// chunk's coordinates (row `k × chunkRows`, column 0): one index lookup per chunk.
+    /// Returns nil when a chunk is missing (never written) or the dataset is not chunked
+    /// in whole rows, or the library cannot say.
+    func storedChunks(rowCount: Int, chunkRows: Int) throws -> [StoredChunk]? {
+        guard chunkRows > 0, rowCount > 0 else { return nil }
+        return try withHDF5 {
+            let space = H5Handle(try check(H5Dget_space(handle.id), "dataspace of \(name)"), .dataspace)
+            var count: hsize_t = 0
+            guard H5Dget_num_chunks(handle.id, space.id, &count) >= 0 else {
+                _ = currentErrorStack()
+                return nil
+            }
+            let expected = (rowCount + chunkRows - 1) / chunkRows
+            guard Int(count) == expected else { return nil }
+            var chunks: [StoredChunk] = []
+            chunks.reserveCapacity(expected)
+            for index in 0..<expected {
+                let offset: [hsize_t] = [hsize_t(index * chunkRows), 0]
+                var mask: UInt32 = 0
+                var address: haddr_t = 0
+                var size: hsize_t = 0
+                guard H5Dget_chunk_info_by_coord(handle.id, offset, &mask, &address, &size) >= 0 else {
+                    _ = currentErrorStack()
+                    return nil
+                }
+                guard address != probe_haddr_undef(), size > 0 else { return nil }
+                chunks.append(StoredChunk(firstRow: index * chunkRows, firstColumn: 0, fileOffset: Int(address), storedBytes: Int(size)))
+            }
+            return chunks
         }
     }
 
