@@ -1,6 +1,7 @@
 import Foundation
 import ProbeConfig
 import ProbeStore
+import ResultSchema
 
 /// Batch probing (SPEC §6): fixed clusters measured in every layer of every fine-tuning
 /// iteration, with the reference's CSV files, resumable after an interruption.
@@ -36,16 +37,7 @@ public struct BatchProbe {
     }
 
     /// The measures of one layer (zeros when it is not linearly separable).
-    struct LayerRecord: Codable {
-        var key: String
-        var linear: Bool
-        var vec: [Double]
-        var outside_min: [Double]
-        var inside_mean: [Double]
-        var inside_max: [Double]
-        var clusters: Int
-        var seconds: Double
-    }
+    typealias LayerRecord = BatchLayerRecord
 
     /// What the batch produced.
     public struct Outcome: Sendable {
@@ -106,7 +98,7 @@ public struct BatchProbe {
             let recordPath = (cacheFolder as NSString).appendingPathComponent("\(source.iteration)/\(source.layer).json")
             let key = baseKey + ";" + (try ContentChecksum(path: source.contentFile).description) + ";" + source.path
             if let data = FileManager.default.contents(atPath: recordPath),
-               let record = try? JSONDecoder().decode(LayerRecord.self, from: data), record.key == key {
+               let record = try? LayerRecord.decode(data), record.key == key {
                 records[source.iteration, default: [:]][source.layer] = record
                 reused += 1
                 log.info("\(source.path): already done (\(record.linear ? "linearly separable" : "NOT linearly separable"))")
@@ -115,7 +107,7 @@ public struct BatchProbe {
                                          scratch: scratch, log: log)
                 try FileManager.default.createDirectory(atPath: (recordPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 let atomic = AtomicOutput(finalPath: recordPath)
-                guard FileManager.default.createFile(atPath: atomic.temporaryPath, contents: try JSONEncoder().encode(record)) else {
+                guard FileManager.default.createFile(atPath: atomic.temporaryPath, contents: try record.jsonData()) else {
                     throw InputError(file: recordPath, "cannot write the batch record")
                 }
                 try atomic.commit()
@@ -133,16 +125,25 @@ public struct BatchProbe {
 
         var linear: [String: [String: Bool]] = [:]
         for (iteration, byLayer) in records { linear[iteration] = byLayer.mapValues(\.linear) }
-        let summary = BatchSummary(mode: "batch_probing", version: ProbeVersion.string, created: isoNow(),
-                                   iterations: iterations, layers: layersOf[iterations[0]] ?? [],
-                                   layers_by_iteration: layersOf, linear: linear,
-                                   clusters: records.values.first?.values.first?.clusters, labels: labelSet.labels,
-                                   computed_layers: computed, reused_layers: reused,
-                                   timings_seconds: ["total": Date().timeIntervalSince(started)],
-                                   peak_memory_bytes: peakResidentMemory(), threads: threads)
+        var summary = BatchSummary()
+        summary.tool = "probe"
+        summary.mode = .batchProbing
+        summary.version = ProbeVersion.string
+        summary.created = isoNow()
+        summary.iterations = iterations
+        summary.layers = layersOf[iterations[0]] ?? []
+        summary.layersByIteration = layersOf
+        summary.linear = linear
+        summary.clusters = records.values.first?.values.first?.clusters
+        summary.labels = labelSet.labels
+        summary.computedLayers = computed
+        summary.reusedLayers = reused
+        summary.timingsSeconds = ["total": Date().timeIntervalSince(started)]
+        summary.peakMemoryBytes = peakResidentMemory()
+        summary.threads = threads
         log.info("Batch done: \(computed) layers computed, \(reused) reused from an earlier run")
         log.info(String(format: "Total time %.3f s, peak memory %.1f MB", Date().timeIntervalSince(started), Double(peakResidentMemory() ?? 0) / 1e6))
-        try writer.write("summary.json", try summary.json())
+        try writer.write("summary.json", try summary.jsonText())
         try writer.write("log.txt", log.text)
         return Outcome(iterations: iterations, layers: layersOf, linear: linear, computed: computed, reused: reused)
     }
@@ -167,14 +168,14 @@ public struct BatchProbe {
         if try checker.anyOverlap(in: clusters) {
             log.info("\(source.path) is NOT linearly separable")
             return LayerRecord(key: key, linear: false, vec: Array(repeating: 0, count: l * (l - 1) / 2),
-                               outside_min: Array(repeating: 0, count: l), inside_mean: Array(repeating: 0, count: l),
-                               inside_max: Array(repeating: 0, count: l), clusters: clusters.count,
+                               outsideMin: Array(repeating: 0, count: l), insideMean: Array(repeating: 0, count: l),
+                               insideMax: Array(repeating: 0, count: l), clusters: clusters.count,
                                seconds: Date().timeIntervalSince(started))
         }
         log.info("\(source.path) IS linearly separable")
         let analysis = try analyzer.analyze(clusters)
-        return LayerRecord(key: key, linear: true, vec: analysis.labelPairDistances, outside_min: analysis.outsideMin,
-                           inside_mean: analysis.insideMean, inside_max: analysis.insideMax, clusters: clusters.count,
+        return LayerRecord(key: key, linear: true, vec: analysis.labelPairDistances, outsideMin: analysis.outsideMin,
+                           insideMean: analysis.insideMean, insideMax: analysis.insideMax, clusters: clusters.count,
                            seconds: Date().timeIntervalSince(started))
     }
 
@@ -192,9 +193,9 @@ public struct BatchProbe {
             try FileManager.default.createDirectory(atPath: writer.path(folder), withIntermediateDirectories: true)
         }
         try writer.write("batch_vec/\(iteration).txt", table(pairNames) { $0.vec })
-        try writer.write("outside_min/\(iteration).txt", table(labels) { $0.outside_min })
-        try writer.write("inside_mean/\(iteration).txt", table(labels) { $0.inside_mean })
-        try writer.write("inside_max/\(iteration).txt", table(labels) { $0.inside_max })
+        try writer.write("outside_min/\(iteration).txt", table(labels) { $0.outsideMin })
+        try writer.write("inside_mean/\(iteration).txt", table(labels) { $0.insideMean })
+        try writer.write("inside_max/\(iteration).txt", table(labels) { $0.insideMax })
     }
 
     /// Finds the iterations and their layers, in natural order.
@@ -238,30 +239,5 @@ func naturalLess(_ a: String, _ b: String) -> Bool {
     case (.some, nil): return true
     case (nil, .some): return false
     default: return a < b
-    }
-}
-
-/// The machine-readable summary of a batch run.
-struct BatchSummary: Codable {
-    var tool = "probe"
-    var mode: String
-    var version: String
-    var created: String
-    var iterations: [String]
-    var layers: [String]
-    var layers_by_iteration: [String: [String]]
-    var linear: [String: [String: Bool]]
-    var clusters: Int?
-    var labels: [String]
-    var computed_layers: Int
-    var reused_layers: Int
-    var timings_seconds: [String: Double]
-    var peak_memory_bytes: Int?
-    var threads: Int
-
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 }

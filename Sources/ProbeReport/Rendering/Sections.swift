@@ -1,4 +1,5 @@
 import Foundation
+import ResultSchema
 
 /// An entry of the table of contents: the anchor of a figure or block, and its title.
 struct Figure {
@@ -109,16 +110,16 @@ struct RunSection {
         if let tool = summary?.tool {
             rows.append(("Written by", [tool, summary?.version].compactMap { $0 }.joined(separator: " ")))
         }
-        if let mode = summary?.mode { rows.append(("Mode", mode)) }
+        if let mode = summary?.mode { rows.append(("Mode", mode.rawValue)) }
         if let created = summary?.created { rows.append(("Created", created)) }
         rows.append(("Labels", "\(run.labels.count)"))
         if let points = run.pointCount { rows.append(("Training points (clusters.txt)", "\(points)")) }
-        if let embeddings = summary?.embeddings {
+        if let embeddings = summary?.inputs?.embeddings {
             if let rowsCount = embeddings.rows, let dimension = embeddings.dimension {
                 rows.append(("Embeddings", "\(rowsCount) × \(dimension)"))
             }
-            if let path = embeddings.path { rows.append(("Embeddings file", path)) }
-            if let sha = embeddings.sha256 { rows.append(("Embeddings SHA-256", String(sha.prefix(16)) + (sha.count > 16 ? "…" : ""))) }
+            rows.append(("Embeddings file", embeddings.path))
+            if let checksum = embeddings.checksum { rows.append(("Embeddings checksum", checksum)) }
         }
         if let clusters = summary?.clusters ?? log.finalClusters {
             rows.append(("Clusters at the end of probing", "\(clusters)"))
