@@ -1,0 +1,141 @@
+import Foundation
+import ProbeConfig
+import ProbeStore
+import ResultSchema
+import Testing
+@testable import DirectProbe
+
+/// The syn-batch case's inputs (3 iterations × 12 layers of 300 × 8 points).
+let synBatchData = casesFolder.appendingPathComponent("syn-batch/data").path
+
+/// A sweep configuration over `batch` (a folder of iteration folders), with the syn-batch labels and entities.
+func sweepConfiguration(batch: String, output: String, test: Bool = false) throws -> ProbeConfiguration {
+    let testLines = test ? "test_entities_path = ${common}/entities/test.txt\ntest_embeddings_path = ${common}/embeddings/synthetic/test/2/12.txt" : ""
+    let ini = """
+    [run]
+    output_path = \(output)
+    [data]
+    common = \(synBatchData)
+    label_set_path = ${common}/labels/tags.txt
+    entities_path = ${common}/entities/train.txt
+    embeddings_path = ${common}/embeddings/synthetic/train/0/1.txt
+    batch_embeddings_path = \(batch)
+    \(testLines)
+    [clustering]
+    mode = probing
+    rate = 0.05
+    """
+    return try ProbeConfiguration(INIFile(parsing: ini))
+}
+
+/// Copies some (iteration, layer) files of syn-batch into a new layout folder.
+func copyLayers(_ spaces: [(String, String)], into folder: TemporaryFolder, name: String = "layout") throws -> String {
+    for (iteration, layer) in spaces {
+        let source = "\(synBatchData)/embeddings/synthetic/train/\(iteration)/\(layer).txt"
+        let target = folder.file("\(name)/\(iteration)/\(layer).txt")
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: source, toPath: target)
+    }
+    return folder.file(name)
+}
+
+@Suite("probe sweep")
+struct SweepTests {
+    private func sweep(_ configuration: ProbeConfiguration, only: Int? = nil) throws -> SweepProbe.Outcome {
+        var sweep = SweepProbe(configuration: configuration)
+        sweep.verbose = false
+        sweep.threads = 2
+        return try sweep.run(only: only)
+    }
+
+    @Test("the syn-batch sweep: 36 result folders, a 36-row sweep.csv, each clusters.txt equal to a plain probe run")
+    func synBatch() throws {
+        let folder = TemporaryFolder()
+        let configuration = try sweepConfiguration(batch: "\(synBatchData)/embeddings/synthetic/train", output: folder.file("sweep"))
+        let outcome = try sweep(configuration)
+        #expect(outcome.plan.spaces.count == 36)
+        #expect(outcome.computed.count == 36)
+        let csv = try String(contentsOfFile: folder.file("sweep/sweep.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv.first.map(String.init) == SweepProbe.csvHeader)
+        #expect(csv.count == 37)
+        let summary = try SweepSummary.decode(try #require(FileManager.default.contents(atPath: folder.file("sweep/summary.json"))))
+        #expect(summary.spaces?.count == 36)
+        #expect(summary.missing == [])
+        for iteration in ["0", "1", "2"] {
+            for layer in 1...12 {
+                let space = "\(iteration)/\(layer)"
+                var plain = configuration
+                plain.mode = .probing
+                plain.embeddingsPath = "\(synBatchData)/embeddings/synthetic/train/\(space).txt"
+                plain.outputPath = folder.file("plain/\(space)")
+                _ = try runQuietly(plain)
+                let ours = try String(contentsOfFile: folder.file("sweep/\(space)/clusters.txt"), encoding: .utf8)
+                let theirs = try String(contentsOfFile: folder.file("plain/\(space)/clusters.txt"), encoding: .utf8)
+                #expect(ours == theirs, "clusters.txt of \(space)")
+                let row = csv.first { $0.hasPrefix("\(iteration),\(layer),") }.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                let clusters = Set(theirs.split(separator: "\n")).count
+                #expect(row?[3] == "\(clusters)", "clusters of \(space) in sweep.csv")
+                #expect(row?[2] == "300")
+            }
+        }
+    }
+
+    @Test("an interrupted sweep resumes with only the missing spaces")
+    func resumes() throws {
+        let folder = TemporaryFolder()
+        let layout = try copyLayers([("0", "1"), ("0", "2"), ("0", "10"), ("1", "1"), ("1", "2")], into: folder)
+        let configuration = try sweepConfiguration(batch: layout, output: folder.file("sweep"))
+        // The "interruption": only spaces 0 and 3 finished, and space 1 left a partial folder behind.
+        _ = try sweep(configuration, only: 0)
+        _ = try sweep(configuration, only: 3)
+        try FileManager.default.createDirectory(atPath: folder.file("sweep/0/.2.partial-1-dead"), withIntermediateDirectories: true)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("sweep/sweep.csv")))
+        let before = try FileManager.default.attributesOfItem(atPath: folder.file("sweep/0/1/clusters.txt"))[.modificationDate] as? Date
+
+        let outcome = try sweep(configuration)
+        #expect(outcome.plan.spaces.map(\.folder) == ["0/1", "0/2", "0/10", "1/1", "1/2"])
+        #expect(outcome.computed.map(\.folder) == ["0/2", "0/10", "1/2"])
+        #expect(outcome.reused.map(\.folder) == ["0/1", "1/1"])
+        let after = try FileManager.default.attributesOfItem(atPath: folder.file("sweep/0/1/clusters.txt"))[.modificationDate] as? Date
+        #expect(before == after)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("sweep/0/.2.partial-1-dead")))
+        let csv = try String(contentsOfFile: folder.file("sweep/sweep.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 6)
+
+        // A third run does nothing; a changed layer file is probed again.
+        #expect(try sweep(configuration).computed.isEmpty)
+        let changed = folder.file("layout/1/2.txt")
+        try FileManager.default.removeItem(atPath: changed)
+        try FileManager.default.copyItem(atPath: "\(synBatchData)/embeddings/synthetic/train/2/12.txt", toPath: changed)
+        #expect(try sweep(configuration).computed.map(\.folder) == ["1/2"])
+    }
+
+    @Test("assembling an unfinished sweep lists the missing spaces")
+    func missingSpaces() throws {
+        let folder = TemporaryFolder()
+        let layout = try copyLayers([("0", "1"), ("0", "2"), ("1", "1")], into: folder)
+        let configuration = try sweepConfiguration(batch: layout, output: folder.file("sweep"))
+        _ = try sweep(configuration, only: 1)
+        var probe = SweepProbe(configuration: configuration)
+        probe.verbose = false
+        let plan = try SweepPlan(configuration: configuration)
+        #expect(try probe.unfinished(plan).map(\.folder) == ["0/1", "1/1"])
+        let summary = try probe.assemble(plan: plan)
+        #expect(summary.missing == ["0/1", "1/1"])
+        #expect(summary.spaces?.map(\.folder) == ["0/2"])
+        #expect(throws: InputError.self) { try sweep(configuration, only: 3) }
+    }
+
+    @Test("test embeddings laid out like the training ones give each space its prediction")
+    func testSetPerSpace() throws {
+        let folder = TemporaryFolder()
+        let configuration = try sweepConfiguration(batch: "\(synBatchData)/embeddings/synthetic/train", output: folder.file("sweep"), test: true)
+        let plan = try SweepPlan(configuration: configuration)
+        #expect(plan.testRoot == "\(synBatchData)/embeddings/synthetic/test")
+        #expect(plan.spaces[5].testEmbeddingsPath == "\(synBatchData)/embeddings/synthetic/test/0/6.txt")
+        _ = try sweep(configuration, only: 35)
+        let run = try SweepProbe(configuration: configuration).readSummary(plan.spaces[35])
+        #expect(run.accuracy != nil)
+        #expect(FileManager.default.fileExists(atPath: folder.file("sweep/2/12/prediction.txt")))
+    }
+}
