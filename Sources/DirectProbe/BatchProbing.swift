@@ -24,6 +24,10 @@ public struct BatchProbe {
     public var verbose = true
     /// The memory budget (default: the config's `run.memory`, else half the machine's memory).
     public var memory: MemoryBudget? = nil
+    /// Measure only this layer (its index in discovery order, a Slurm array index) into `.batch-cache/`; no CSVs.
+    public var only: Int? = nil
+    /// Measure nothing: write the CSVs from `.batch-cache/`, and fail naming the layers not recorded there.
+    public var assembleOnly = false
 
     /// Creates a batch run of `configuration`.
     public init(configuration: ProbeConfiguration) { self.configuration = configuration }
@@ -66,11 +70,12 @@ public struct BatchProbe {
         let cacheFolder = (output as NSString).appendingPathComponent(".batch-cache")
         let resumable = FileManager.default.fileExists(atPath: cacheFolder)
         let writer = try ResultWriter(folder: output, force: force || resumable)
-        let scratch = (output as NSString).appendingPathComponent(".probe-scratch")
+        // Array tasks of one batch run at once in the same folder: each converts text into its own scratch folder.
+        let scratch = (output as NSString).appendingPathComponent(only == nil ? ".probe-scratch" : ".probe-scratch-\(getpid())")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
         let log = RunLog(echo: verbose)
-        log.follow(writer.path("log.txt"))
+        if only == nil { log.follow(writer.path("log.txt")) }
         log.info("probe \(ProbeVersion.string), mode batch_probing, \(threads) threads")
 
         let labelSet = try ProbeRun.readLabelSet(configuration.labelSetPath)
@@ -79,11 +84,10 @@ public struct BatchProbe {
         log.info("Finish loading \(labels.count) entities; label size=\(labelSet.count)")
         log.info("Loading clusters from \(clusterPath)")
         let assignment = try ProbeRun.readClusterFile(clusterPath, pointCount: labels.count)
-        let sources = try Self.discover(batchPath)
-        guard !sources.isEmpty else { throw InputError(file: batchPath, "no iteration folders with layer files found") }
-        let baseKey = [try ContentChecksum(path: EmbeddingInput.splitStorePath(configuration.labelSetPath).0).description,
-                       try ContentChecksum(path: EmbeddingInput.splitStorePath(configuration.entitiesPath).0).description,
-                       try ContentChecksum(path: clusterPath).description].joined(separator: ";")
+        let (sources, keyOf) = try layerKeys(batchPath: batchPath, clusterPath: clusterPath)
+        if let only, !sources.indices.contains(only) {
+            throw InputError(file: batchPath, "layer \(only) does not exist: the batch has \(sources.count) layers (0…\(sources.count - 1))")
+        }
 
         var iterations: [String] = []
         var layersOf: [String: [String]] = [:]
@@ -93,15 +97,18 @@ public struct BatchProbe {
         }
         var records: [String: [String: LayerRecord]] = [:]
         var computed = 0, reused = 0
-        let bar = verbose ? ProgressBar("batch layers", total: Double(sources.count)) : nil
+        var missing: [String] = []
+        let bar = verbose && only == nil ? ProgressBar("batch layers", total: Double(sources.count)) : nil
         for (index, source) in sources.enumerated() {
-            let recordPath = (cacheFolder as NSString).appendingPathComponent("\(source.iteration)/\(source.layer).json")
-            let key = baseKey + ";" + (try ContentChecksum(path: source.contentFile).description) + ";" + source.path
-            if let data = FileManager.default.contents(atPath: recordPath),
-               let record = try? LayerRecord.decode(data), record.key == key {
+            if let only, index != only { continue }
+            let recordPath = Self.recordPath(cacheFolder: cacheFolder, source)
+            let key = try keyOf(source)
+            if let record = Self.cachedRecord(recordPath, key: key) {
                 records[source.iteration, default: [:]][source.layer] = record
                 reused += 1
                 log.info("\(source.path): already done (\(record.linear ? "linearly separable" : "NOT linearly separable"))")
+            } else if assembleOnly {
+                missing.append("\(source.iteration)/\(source.layer)")
             } else {
                 let record = try measure(source, key: key, labels: labels, labelSet: labelSet, assignment: assignment,
                                          scratch: scratch, log: log)
@@ -116,12 +123,19 @@ public struct BatchProbe {
             }
             bar?.update(Double(index + 1))
             // Write an iteration's CSVs as soon as all its layers are known.
-            if index + 1 == sources.count || sources[index + 1].iteration != source.iteration {
+            let complete = (records[source.iteration]?.count ?? 0) == (layersOf[source.iteration]?.count ?? 0)
+            if only == nil, complete, index + 1 == sources.count || sources[index + 1].iteration != source.iteration {
                 try writeCSVs(iteration: source.iteration, layers: layersOf[source.iteration] ?? [],
                               records: records[source.iteration] ?? [:], labels: labelSet.labels, writer: writer)
             }
         }
         bar?.finish()
+        if only != nil {
+            return Outcome(iterations: iterations, layers: layersOf, linear: [:], computed: computed, reused: reused)
+        }
+        if !missing.isEmpty {
+            throw InputError(file: cacheFolder, "\(missing.count) of \(sources.count) layers are not measured yet: \(missing.prefix(10).joined(separator: ", "))\(missing.count > 10 ? ", …" : ""); run the batch again (only those layers are measured)")
+        }
 
         var linear: [String: [String: Bool]] = [:]
         for (iteration, byLayer) in records { linear[iteration] = byLayer.mapValues(\.linear) }
@@ -146,6 +160,40 @@ public struct BatchProbe {
         try writer.write("summary.json", try summary.jsonText())
         try writer.write("log.txt", log.text)
         return Outcome(iterations: iterations, layers: layersOf, linear: linear, computed: computed, reused: reused)
+    }
+
+    /// The layers of the batch whose `.batch-cache/` record is missing or stale, as `(index, iteration, layer)` in discovery order.
+    public func unfinishedLayers() throws -> [(index: Int, iteration: String, layer: String)] {
+        guard let batchPath = configuration.batchEmbeddingsPath, let clusterPath = configuration.probingClusterPath else {
+            throw InputError(file: "config", "mode batch_probing needs data.batch_embeddings_path and clustering.probing_cluster_path")
+        }
+        let cacheFolder = (configuration.outputPath as NSString).appendingPathComponent(".batch-cache")
+        let (sources, keyOf) = try layerKeys(batchPath: batchPath, clusterPath: clusterPath)
+        return try sources.enumerated().compactMap { index, source in
+            Self.cachedRecord(Self.recordPath(cacheFolder: cacheFolder, source), key: try keyOf(source)) == nil
+                ? (index, source.iteration, source.layer) : nil
+        }
+    }
+
+    /// The layers in discovery order and the key of each (content checksums of the label set, entities, clusters and layer, and its path).
+    private func layerKeys(batchPath: String, clusterPath: String) throws -> ([LayerSource], (LayerSource) throws -> String) {
+        let sources = try Self.discover(batchPath)
+        guard !sources.isEmpty else { throw InputError(file: batchPath, "no iteration folders with layer files found") }
+        let keys = ContentKeys()
+        let baseKey = [try keys.checksum(configuration.labelSetPath), try keys.checksum(configuration.entitiesPath),
+                       try ContentChecksum(path: clusterPath).description].joined(separator: ";")
+        return (sources, { source in baseKey + ";" + (try keys.checksum(source.contentFile)) + ";" + source.path })
+    }
+
+    /// `.batch-cache/<iteration>/<layer>.json`.
+    private static func recordPath(cacheFolder: String, _ source: LayerSource) -> String {
+        (cacheFolder as NSString).appendingPathComponent("\(source.iteration)/\(source.layer).json")
+    }
+
+    /// The record at `path` when it exists and was made from inputs with this key.
+    private static func cachedRecord(_ path: String, key: String) -> LayerRecord? {
+        guard let data = FileManager.default.contents(atPath: path), let record = try? LayerRecord.decode(data), record.key == key else { return nil }
+        return record
     }
 
     /// Measures one layer with the fixed clusters.

@@ -79,3 +79,23 @@ public struct SweepPlan: Sendable {
         return root.isEmpty ? nil : root
     }
 }
+
+extension SweepPlan {
+    /// The size of the first space, `points × dimension`, for sizing cluster jobs (dimension 0 when it cannot be read cheaply).
+    public func shape(configuration: ProbeConfiguration) throws -> (points: Int, dimension: Int) {
+        let labelSet = try ProbeRun.readLabelSet(configuration.labelSetPath)
+        let points = try ProbeRun.readEntityLabels(configuration.entitiesPath, labelSet: labelSet).count
+        guard let first = spaces.first else { return (points, 0) }
+        let (file, key) = EmbeddingInput.splitStorePath(first.embeddingsPath)
+        if EmbeddingInput.isStore(file), let key {
+            return (points, (try? ProbeStoreFile(path: file).matrix(key).dimension) ?? 0)
+        }
+        // A text layer: the number of values on its first line.
+        guard let handle = FileHandle(forReadingAtPath: file) else { return (points, 0) }
+        defer { try? handle.close() }
+        let head = handle.readData(ofLength: 1 << 20)
+        let line = head.prefix { $0 != UInt8(ascii: "\n") }
+        let fields = String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+        return (points, fields.count)
+    }
+}

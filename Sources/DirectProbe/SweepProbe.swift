@@ -232,7 +232,7 @@ public struct SweepProbe {
     }
 
     /// Creates the sweep folder, refusing a non-empty folder that is not a sweep unless `force`.
-    func prepareFolder() throws {
+    public func prepareFolder() throws {
         let fm = FileManager.default
         let markerPath = path(Self.marker)
         if fm.fileExists(atPath: markerPath) { return }

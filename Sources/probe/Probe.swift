@@ -11,7 +11,7 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Probe embedding spaces with DirectProbe and the closer-look measures.",
-        subcommands: [Run.self, Compare.self, ReportCommand.self],
+        subcommands: [Run.self, Sweep.self, Compare.self, ReportCommand.self],
         defaultSubcommand: Run.self)
 }
 
