@@ -45,7 +45,7 @@ public enum SlurmScript {
         if let dependency {
             lines += ["#SBATCH --dependency=afterok:\(dependency)", "#SBATCH --kill-on-invalid-dep=yes"]
         } else {
-            lines.append("# Submit after the array: sbatch --dependency=afterok:<array job id> --kill-on-invalid-dep=yes \(name).sbatch")
+            lines.append("# Submit after the array: sbatch --dependency=afterok:<array job id> --kill-on-invalid-dep=yes finish.sbatch")
         }
         lines += placement(settings)
         lines += ["set -euo pipefail", "exec " + command.map(quote).joined(separator: " "), ""]

@@ -1,5 +1,6 @@
 import Foundation
 import ProbeConfig
+import ProbeReport
 import ProbeStore
 import ResultSchema
 import Testing
@@ -137,5 +138,39 @@ struct SweepTests {
         let run = try SweepProbe(configuration: configuration).readSummary(plan.spaces[35])
         #expect(run.accuracy != nil)
         #expect(FileManager.default.fileExists(atPath: folder.file("sweep/2/12/prediction.txt")))
+    }
+}
+
+@Suite("report of a sweep")
+struct SweepReportTests {
+    /// The `<svg>` elements of a page with the given `data-plot` kind, as text.
+    private func plots(_ html: String, kind: String) -> [String] {
+        html.components(separatedBy: "data-plot=\"\(kind)\"").dropFirst().map { $0.components(separatedBy: "</svg>").first ?? "" }
+    }
+
+    @Test("cluster counts and linearity across layers and checkpoints, and min distance per label, from the sweep's summary")
+    func sweepPlots() throws {
+        let folder = TemporaryFolder()
+        let layout = try copyLayers([("0", "1"), ("0", "2"), ("0", "3"), ("2", "1"), ("2", "2"), ("2", "3")], into: folder)
+        var sweep = SweepProbe(configuration: try sweepConfiguration(batch: layout, output: folder.file("sweep")))
+        sweep.verbose = false
+        let outcome = try sweep.run()
+        let summary = try #require(outcome.summary)
+        let html = try Report(resultFolders: [folder.file("sweep")], options: ReportOptions(layersAcrossIterations: ["2", "3"])).html()
+
+        let acrossLayers = plots(html, kind: "sweep-clusters-layers")
+        #expect(acrossLayers.count == 1)
+        #expect(acrossLayers.first?.components(separatedBy: "class=\"series\"").count == 3)   // two checkpoints
+        // Each point's value is the space's cluster count.
+        for space in summary.spaces ?? [] {
+            let point = "data-series=\"checkpoint \(space.iteration)\" data-x=\"\(space.layer)\" data-value=\"\(String(format: "%.4f", Double(space.clusters ?? -1)))\""
+            #expect(acrossLayers.first?.contains(point) == true, "no point \(point)")
+        }
+        let across = plots(html, kind: "sweep-clusters-iterations")
+        #expect(across.first?.components(separatedBy: "class=\"series\"").count == 3)   // layers 2 and 3
+        #expect(html.components(separatedBy: "data-plot=\"linearity\"").count == 2)
+        let perLabel = plots(html, kind: "sweep-layers")
+        #expect(perLabel.count == 2)
+        #expect(perLabel.first?.components(separatedBy: "class=\"series\"").count == 1 + (summary.labels?.count ?? 0))
     }
 }
