@@ -19,9 +19,11 @@ fi
 stop() {
     # Only the daemons this script starts, by their pid files.
     for pidfile in /run/slurmd.pid /run/slurmctld.pid; do
-        if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-            kill "$(cat "$pidfile")" || true
-            for _ in $(seq 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+        local pid
+        pid=$(cat "$pidfile" 2>/dev/null || true)
+        if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" || true
+            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         fi
         rm -f "$pidfile"
     done
