@@ -90,8 +90,8 @@ extension SweepPlan {
         if EmbeddingInput.isStore(file), let key {
             return (points, (try? ProbeStoreFile(path: file).matrix(key).dimension) ?? 0)
         }
-        // A text layer: the number of values on its first line.
-        guard let handle = FileHandle(forReadingAtPath: file) else { return (points, 0) }
+        // A text layer: the number of values on its first line (other formats: unknown here).
+        guard file.hasSuffix(".txt"), let handle = FileHandle(forReadingAtPath: file) else { return (points, 0) }
         defer { try? handle.close() }
         let head = handle.readData(ofLength: 1 << 20)
         let line = head.prefix { $0 != UInt8(ascii: "\n") }

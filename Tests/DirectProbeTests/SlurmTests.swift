@@ -214,3 +214,42 @@ struct RealSlurmTests {
         #expect(FileManager.default.fileExists(atPath: folder.file("out/0/1/clusters.txt")))
     }
 }
+
+@Suite("probe sweep, the command")
+struct SweepCommandTests {
+    @Test("a sweep killed midway resumes with only the spaces it had not finished")
+    func killedSweepResumes() throws {
+        let folder = TemporaryFolder()
+        let config = writeConfig(in: folder, layout: "\(synBatchData)/embeddings/synthetic/train", output: folder.file("sweep"))
+        guard let probe = builtProbe() else {
+            Issue.record("probe is not built next to the tests")
+            return
+        }
+        let process = Process()
+        process.executableURL = probe
+        process.arguments = ["sweep", "--config", config, "--quiet", "--threads", "1"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Stop it once a few spaces are finished (or when it is done, if it is quick).
+        func finished() -> Int {
+            (0..<3).reduce(0) { count, iteration in
+                count + (1...12).filter { FileManager.default.fileExists(atPath: folder.file("sweep/\(iteration)/\($0)/.sweep-space.json")) }.count
+            }
+        }
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, finished() < 3, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+        let done = finished()
+        #expect(done >= 3)
+
+        let rerun = try runProbe(["sweep", "--config", config, "--threads", "1"], in: folder.path)
+        #expect(rerun.status == 0, "rerun failed: \(rerun.error)")
+        #expect(rerun.output.contains("36 spaces (\(36 - done) probed, \(done) reused)"), "output: \(rerun.output)")
+        #expect(rerun.error.components(separatedBy: ": already done").count - 1 == done)
+        #expect(try String(contentsOfFile: folder.file("sweep/sweep.csv"), encoding: .utf8).split(separator: "\n").count == 37)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.file("sweep/0")).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+    }
+}
