@@ -159,6 +159,14 @@ struct RealSlurmTests {
             #expect(ours == local, "clusters.txt of \(iteration)/\(layer)")
         }
         #expect(FileManager.default.fileExists(atPath: folder.file("slurm-sweep/report.html")))
+        // The controller's log (where tools/slurm-local.sh puts it) shows every array task ending with status 0.
+        if let controllerLog = try? String(contentsOfFile: "/var/log/slurm/slurmctld.log", encoding: .utf8),
+           let range = result.output.range(of: "submitted array job "),
+           let job = result.output[range.upperBound...].split(separator: " ").first {
+            for index in 0..<spaces.count {
+                #expect(controllerLog.contains("_job_complete: JobId=\(job)_\(index)("), "no completion of task \(job)_\(index) in slurmctld.log")
+            }
+        }
         let logs = try FileManager.default.contentsOfDirectory(atPath: folder.file("slurm-sweep/slurm/logs"))
         #expect(logs.filter { $0.hasPrefix("sweep-") && !$0.hasPrefix("sweep-finish") }.count == spaces.count)
 
