@@ -261,3 +261,32 @@ struct SweepCommandTests {
         #expect(leftovers.isEmpty, "left behind: \(leftovers)")
     }
 }
+
+@Suite("probe sweep --slurm, scripts only")
+struct SlurmScriptsOnlyTests {
+    @Test("without --submit the scripts are written with absolute paths and the command to submit them is printed")
+    func writesScripts() throws {
+        let folder = TemporaryFolder()
+        let layout = try copyLayers([("0", "1"), ("0", "2"), ("1", "1")], into: folder)
+        _ = writeConfig(in: folder, layout: layout, output: "out")
+        let result = try runProbe(["sweep", "--config", "config.ini", "--slurm", "--partition", "short", "--max-parallel", "2",
+                                   "--sbatch-arg=--qos=low", "--mem", "2G"], in: folder.path)
+        #expect(result.status == 0, "stderr: \(result.error)")
+        #expect(result.output.contains("3 of 3 spaces to run"))
+        #expect(result.output.contains("sbatch --dependency=afterok:$jid"))
+        let root = URL(fileURLWithPath: folder.path).standardizedFileURL.path
+        let script = try String(contentsOfFile: folder.file("out/slurm/sweep.sbatch"), encoding: .utf8)
+        let probe = try #require(builtProbe()).resolvingSymlinksInPath().path
+        #expect(script.contains("#SBATCH --array=0-2%2\n"))
+        #expect(script.contains("#SBATCH --partition=short\n#SBATCH --qos=low\n"))
+        #expect(script.contains("#SBATCH --chdir=\(root)\n"))
+        #expect(script.contains("exec \(probe) sweep --config \(root)/config.ini --output \(root)/out --memory 1638M --only"))
+        let finish = try String(contentsOfFile: folder.file("out/slurm/finish.sbatch"), encoding: .utf8)
+        #expect(finish.contains("--output \(root)/out --memory 1638M --finish"))
+        #expect(!finish.contains("#SBATCH --dependency"))
+        // Nothing was probed.
+        #expect(!FileManager.default.fileExists(atPath: folder.file("out/0")))
+        // --wait needs --submit.
+        #expect(try runProbe(["sweep", "--config", "config.ini", "--slurm", "--wait"], in: folder.path).status != 0)
+    }
+}

@@ -174,3 +174,37 @@ struct SweepReportTests {
         #expect(perLabel.first?.components(separatedBy: "class=\"series\"").count == 1 + (summary.labels?.count ?? 0))
     }
 }
+
+@Suite("probe sweep over a store")
+struct SweepStoreTests {
+    @Test("a store's groups are swept like the text layout, test set included, with the same clusters")
+    func fromStore() throws {
+        let folder = TemporaryFolder()
+        var options = ProbeStore.ConversionOptions()
+        options.showProgress = false
+        let store = folder.file("task.h5")
+        _ = try Converter.convertTask(TaskDirectory(root: synBatchData), to: store, options: options)
+        let text = try sweepConfiguration(batch: "\(synBatchData)/embeddings/synthetic/train", output: folder.file("text"), test: true)
+        var stored = text
+        stored.outputPath = folder.file("store")
+        stored.batchEmbeddingsPath = "\(store):synthetic/train"
+        stored.testEmbeddingsPath = "\(store):synthetic/test/2/12"
+        let plan = try SweepPlan(configuration: stored)
+        #expect(plan.spaces.count == 36)
+        #expect(plan.testRoot == "\(store):synthetic/test")
+        #expect(plan.spaces[5].embeddingsPath == "\(store):synthetic/train/0/6")
+        #expect(plan.spaces[5].testEmbeddingsPath == "\(store):synthetic/test/0/6")
+        for index in [0, 17, 35] {
+            for configuration in [text, stored] {
+                var sweep = SweepProbe(configuration: configuration)
+                sweep.verbose = false
+                _ = try sweep.run(only: index)
+            }
+            let space = plan.spaces[index].folder
+            for file in ["clusters.txt", "prediction.txt", "outside_min.txt"] {
+                #expect(try String(contentsOfFile: folder.file("store/\(space)/\(file)"), encoding: .utf8)
+                        == String(contentsOfFile: folder.file("text/\(space)/\(file)"), encoding: .utf8), "\(space)/\(file)")
+            }
+        }
+    }
+}
