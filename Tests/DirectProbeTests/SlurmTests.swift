@@ -49,20 +49,7 @@ final class LockedText: @unchecked Sendable {
 
 /// Writes a config.ini for a sweep or batch over `layout` into `folder` and returns its path.
 func writeConfig(in folder: TemporaryFolder, layout: String, output: String, mode: String = "probing") -> String {
-    folder.write("config.ini", """
-    [run]
-    output_path = \(output)
-    [data]
-    common = \(synBatchData)
-    label_set_path = ${common}/labels/tags.txt
-    entities_path = ${common}/entities/train.txt
-    embeddings_path = ${common}/embeddings/synthetic/train/0/1.txt
-    batch_embeddings_path = \(layout)
-    [clustering]
-    mode = \(mode)
-    rate = 0.05
-    probing_cluster_path = \(casesFolder.appendingPathComponent("syn-batch/expected-probe/clusters.txt").path)
-    """)
+    folder.write("config.ini", sweepINI(batch: layout, output: output, mode: mode))
 }
 
 /// sweep.csv without the timing columns (seconds, peak_memory).

@@ -9,10 +9,10 @@ import Testing
 /// The syn-batch case's inputs (3 iterations × 12 layers of 300 × 8 points).
 let synBatchData = casesFolder.appendingPathComponent("syn-batch/data").path
 
-/// A sweep configuration over `batch` (a folder of iteration folders), with the syn-batch labels and entities.
-func sweepConfiguration(batch: String, output: String, test: Bool = false) throws -> ProbeConfiguration {
+/// The config.ini text of a sweep (or batch) over `batch` (a folder of iteration folders), with the syn-batch labels and entities.
+func sweepINI(batch: String, output: String, mode: String = "probing", test: Bool = false) -> String {
     let testLines = test ? "test_entities_path = ${common}/entities/test.txt\ntest_embeddings_path = ${common}/embeddings/synthetic/test/2/12.txt" : ""
-    let ini = """
+    return """
     [run]
     output_path = \(output)
     [data]
@@ -23,10 +23,15 @@ func sweepConfiguration(batch: String, output: String, test: Bool = false) throw
     batch_embeddings_path = \(batch)
     \(testLines)
     [clustering]
-    mode = probing
+    mode = \(mode)
     rate = 0.05
+    probing_cluster_path = \(casesFolder.appendingPathComponent("syn-batch/expected-probe/clusters.txt").path)
     """
-    return try ProbeConfiguration(INIFile(parsing: ini))
+}
+
+/// A sweep configuration over `batch` (a folder of iteration folders), with the syn-batch labels and entities.
+func sweepConfiguration(batch: String, output: String, test: Bool = false) throws -> ProbeConfiguration {
+    try ProbeConfiguration(INIFile(parsing: sweepINI(batch: batch, output: output, test: test)))
 }
 
 /// Copies some (iteration, layer) files of syn-batch into a new layout folder.

@@ -184,17 +184,7 @@ struct BatchSection {
     let chosenLayers: [String]?
 
     /// The layers plotted across iterations: the chosen ones that exist, else up to four spread over the stack (always the last).
-    var layersAcrossIterations: [String] {
-        let layers = batch.layers
-        if let chosen = chosenLayers {
-            let present = chosen.filter { layers.contains($0) }
-            if !present.isEmpty { return present }
-        }
-        guard layers.count > 4 else { return layers }
-        let indices = [0, layers.count / 3, 2 * layers.count / 3, layers.count - 1]
-        var seen = Set<Int>()
-        return indices.filter { seen.insert($0).inserted }.map { layers[$0] }
-    }
+    var layersAcrossIterations: [String] { layersToPlot(batch.layers, chosen: chosenLayers) }
 
     var figures: [Figure] {
         var list = [Figure(anchor: anchor + "-summary", title: "Summary"),

@@ -8,16 +8,7 @@ struct SweepSection {
     let chosenLayers: [String]?
 
     /// The layers plotted across checkpoints: the chosen ones that exist, else up to four spread over the stack (always the last).
-    var layersAcrossIterations: [String] {
-        let layers = sweep.layers
-        if let chosen = chosenLayers {
-            let present = chosen.filter { layers.contains($0) }
-            if !present.isEmpty { return present }
-        }
-        guard layers.count > 4 else { return layers }
-        var seen = Set<Int>()
-        return [0, layers.count / 3, 2 * layers.count / 3, layers.count - 1].filter { seen.insert($0).inserted }.map { layers[$0] }
-    }
+    var layersAcrossIterations: [String] { layersToPlot(sweep.layers, chosen: chosenLayers) }
 
     var figures: [Figure] {
         [Figure(anchor: anchor + "-summary", title: "Summary"),
