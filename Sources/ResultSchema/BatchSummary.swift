@@ -35,6 +35,8 @@ public struct BatchSummary: ResultDocument, Sendable, Equatable {
     public var peakMemoryBytes: Int?
     /// Worker threads used.
     public var threads: Int?
+    /// Clusters of `probing_cluster_path` that mix labels (each labelled by its majority); nil when none.
+    public var mixedLabelClusters: [MixedLabelCluster]?
 
     /// An empty summary; the writer fills the fields it knows.
     public init() {}
@@ -50,5 +52,6 @@ public struct BatchSummary: ResultDocument, Sendable, Equatable {
         case timingsSeconds = "timings_seconds"
         case peakMemoryBytes = "peak_memory_bytes"
         case threads
+        case mixedLabelClusters = "mixed_label_clusters"
     }
 }

@@ -41,8 +41,12 @@ public struct RunSummary: ResultDocument, Sendable, Equatable {
     public var peakMemoryBytes: Int?
     /// Worker threads used.
     public var threads: Int?
-    /// Training points set aside as singletons (coincident with a point of another label); nil when none were.
+    /// Training points set aside as singleton clusters (coincident with a point of another label).
     public var setAside: [SetAsidePoint]?
+    /// Test points with the same vector as a training point of another label (with a test set).
+    public var testCoincident: Int?
+    /// Clusters of a given `clusters.txt` that mix labels (each labelled by its majority); nil when none.
+    public var mixedLabelClusters: [MixedLabelCluster]?
 
     /// An empty summary; the writer fills the fields it knows.
     public init() {}
@@ -61,6 +65,8 @@ public struct RunSummary: ResultDocument, Sendable, Equatable {
         case peakMemoryBytes = "peak_memory_bytes"
         case threads
         case setAside = "set_aside"
+        case testCoincident = "test_coincident"
+        case mixedLabelClusters = "mixed_label_clusters"
     }
 }
 
@@ -203,7 +209,7 @@ public struct SetAsidePoint: Codable, Sendable, Equatable {
     public var entity: String
     /// Its label.
     public var label: String
-    /// The number of its group of coincident points.
+    /// Its group of coincident points, 1-based in order of the group's first line.
     public var group: Int
 
     /// Creates a set-aside record.
@@ -212,5 +218,22 @@ public struct SetAsidePoint: Codable, Sendable, Equatable {
         self.entity = entity
         self.label = label
         self.group = group
+    }
+}
+
+/// A cluster of a given `clusters.txt` whose members carry more than one label.
+public struct MixedLabelCluster: Codable, Sendable, Equatable {
+    /// The cluster's number in `clusters.txt`.
+    public var cluster: Int
+    /// The majority label it is given.
+    public var label: String
+    /// Members per label, by label name.
+    public var counts: [String: Int]
+
+    /// Creates a record.
+    public init(cluster: Int, label: String, counts: [String: Int]) {
+        self.cluster = cluster
+        self.label = label
+        self.counts = counts
     }
 }
