@@ -61,7 +61,9 @@ import ResultSchema
          "label_pairs":[{"a":"L00","b":"L01","distance":1.02}],
          "accuracy":0.59, "timings_seconds":{"total":0.2,"probing":0.1},
          "inputs":{"embeddings":{"path":"emb.txt","checksum":"crc32:0badf00d/bytes:1234","rows":400,"dimension":16}},
-         "peak_memory_bytes":123456, "some_future_field":{"nested":[1,2,3]}}
+         "peak_memory_bytes":123456, "some_future_field":{"nested":[1,2,3]},
+         "set_aside":[{"line":3,"entity":"ho","label":"L00","group":1},{"line":9,"entity":"ho","label":"L01","group":1},
+                      {"line":12,"entity":"x","label":"L00","group":2},{"line":20,"entity":"x","label":"L01","group":2}]}
         """)
         let run = try RunResult(folder: folder)
         let summary = try #require(run.summary)
@@ -86,6 +88,7 @@ import ResultSchema
         #expect(facts["Measures from"] == "summary.json")
         #expect(facts["Embeddings"] == "400 × 16")
         #expect(facts["Embeddings checksum"] == "crc32:0badf00d/bytes:1234")
+        #expect(facts["Points set aside (coincident with another label)"] == "4 in 2 groups")
     }
 
     @Test func summaryJSONWithNullsAndNoAccuracyLeavesThoseRowsOut() throws {

@@ -126,6 +126,10 @@ struct RunSection {
         } else if let clusters = run.clusterCount {
             rows.append(("Clusters (clusters.txt)", "\(clusters)"))
         }
+        if let setAside = summary?.setAside, !setAside.isEmpty {
+            let groups = Set(setAside.map(\.group)).count
+            rows.append(("Points set aside (coincident with another label)", "\(setAside.count) in \(groups) group\(groups == 1 ? "" : "s")"))
+        }
         if let analysed = summary?.clustersAnalysed { rows.append(("Clusters analysed (more than 5 points)", "\(analysed)")) }
         if let linear = summary?.linear ?? log.linear { rows.append(("Linearly separable", yesNo(linear))) }
         if let state = summary?.firstErrorState ?? log.firstErrorState { rows.append(("First overlapping state", "\(state)")) }
