@@ -182,7 +182,7 @@ public struct BatchProbe {
         let keys = ContentKeys()
         let baseKey = [try keys.checksum(configuration.labelSetPath), try keys.checksum(configuration.entitiesPath),
                        try ContentChecksum(path: clusterPath).description].joined(separator: ";")
-        return (sources, { source in baseKey + ";" + (try keys.checksum(source.contentFile)) + ";" + source.path })
+        return (sources, { source in baseKey + ";" + (try keys.checksum(source.path)) + ";" + source.path })
     }
 
     /// `.batch-cache/<iteration>/<layer>.json`.

@@ -47,7 +47,10 @@ public struct SlurmLaunch: Sendable {
     public func writeScripts(arrayJob: String? = nil) throws {
         try FileManager.default.createDirectory(atPath: logFolder, withIntermediateDirectories: true)
         let writer = try ResultWriter(folder: slurmFolder, force: true)
-        if !indices.isEmpty {
+        if indices.isEmpty {
+            // Nothing left to run: an array script of an earlier launch would only mislead.
+            try? FileManager.default.removeItem(atPath: arrayScript)
+        } else {
             try writer.write("\(name).sbatch", SlurmScript.array(name: name, indices: indices, settings: settings, workingDirectory: workingDirectory,
                                                                logFolder: logFolder, taskCommand: taskCommand))
         }

@@ -14,7 +14,7 @@ public struct SweepSpace: Sendable, Equatable {
     public let embeddingsPath: String
     /// The test embeddings of the same (iteration, layer), when the test set is laid out like the training set.
     public let testEmbeddingsPath: String?
-    /// The files whose content keys the result (the layer file or the store, and the test one).
+    /// The inputs whose content keys the result: the layer (a file or a store's dataset) and its test counterpart.
     let contentFiles: [String]
 
     /// The result folder relative to the sweep folder: `<iteration>/<layer>`.
@@ -58,7 +58,7 @@ public struct SweepPlan: Sendable {
             layers[source.iteration, default: []].append(source.layer)
             let test = tests["\(source.iteration)/\(source.layer)"]
             return SweepSpace(index: index, iteration: source.iteration, layer: source.layer, embeddingsPath: source.path,
-                              testEmbeddingsPath: test?.path, contentFiles: [source.contentFile] + (test.map { [$0.contentFile] } ?? []))
+                              testEmbeddingsPath: test?.path, contentFiles: [source.path] + (test.map { [$0.path] } ?? []))
         }
         self.iterations = iterations
         self.layersByIteration = layers
