@@ -75,6 +75,8 @@ TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 SchedulerType=sched/backfill
+# Start the next array task as soon as one ends (the defaults wait ~3 s between rounds).
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 MpiDefault=none
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
