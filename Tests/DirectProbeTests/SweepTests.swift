@@ -62,7 +62,7 @@ struct SweepTests {
         #expect(outcome.plan.spaces.count == 36)
         #expect(outcome.computed.count == 36)
         let csv = try String(contentsOfFile: folder.file("sweep/sweep.csv"), encoding: .utf8).split(separator: "\n")
-        #expect(csv.first.map(String.init) == SweepProbe.csvHeader)
+        #expect(csv.first.map(String.init) == SweepTable.header)
         #expect(csv.count == 37)
         let summary = try SweepSummary.decode(try #require(FileManager.default.contents(atPath: folder.file("sweep/summary.json"))))
         #expect(summary.spaces?.count == 36)
