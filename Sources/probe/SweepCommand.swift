@@ -10,11 +10,8 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Probe every (iteration, layer) space under data.batch_embeddings_path, each on its own.",
         discussion: """
-        Each space gets the config's labels and training entities (and the test set, when
-        data.test_embeddings_path names one space of a layout like the training one) and a
-        normal probing result folder <output>/<iteration>/<layer>/. Then <output>/sweep.csv,
-        <output>/summary.json and <output>/report.html are written. A finished space (keyed by
-        its inputs' content) is not probed again: an interrupted sweep resumes where it stopped.
+        Each space gets the config's labels and training entities (and the test set, when data.test_embeddings_path names one space of a layout like the training one) and a normal probing result folder <output>/<iteration>/<layer>/. Then <output>/sweep.csv, <output>/summary.json and <output>/report.html are written. A finished space (keyed by its inputs' content) is not probed again: an interrupted sweep resumes where it stopped.
+
         With --slurm the spaces become a Slurm job array (see the README, "On a cluster").
         """)
 
