@@ -44,7 +44,7 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
 fi
 
 host=$(hostname -s)
-memory_mb=$(free -m | awk '/^Mem:/ { print int($2 * 0.9) }')
+memory_mb=$(awk '/^MemTotal:/ { print int($2 / 1024 * 0.9) }' /proc/meminfo)  # what free reports, in MB, less 10%
 
 # munge: a key, and the daemon (it runs as the munge user that owns the key).
 mkdir -p /etc/munge /var/lib/munge /var/log/munge /run/munge
