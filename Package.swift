@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "DirectProbe", targets: ["DirectProbe"]),
         .library(name: "ProbeKernels", targets: ["ProbeKernels"]),
         .library(name: "ProbeGeometry", targets: ["ProbeGeometry"]),
+        .library(name: "ResultSchema", targets: ["ResultSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,10 +36,12 @@ let package = Package(
         .target(name: "ProbeGeometry", dependencies: ["CBLAS"]),
         // config.ini with Python configparser ExtendedInterpolation semantics.
         .target(name: "ProbeConfig"),
+        // the JSON formats probe writes and reads back (summary.json, cache records); depends on nothing.
+        .target(name: "ResultSchema"),
         // result folders -> one self-contained HTML page with SVG plots.
-        .target(name: "ProbeReport"),
+        .target(name: "ProbeReport", dependencies: ["ResultSchema"]),
         // solvers -> clustering -> analysis -> writers, and the config.
-        .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig"]),
+        .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig", "ResultSchema"]),
 
         // Process-wide concerns of the two executables only (signal handling); not a product.
         .target(name: "ProbeCommandLine", dependencies: ["ProbeStore"]),
@@ -47,17 +50,17 @@ let package = Package(
             "ProbeStore", "ProbeCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "probe", dependencies: [
-            "DirectProbe", "ProbeStore", "ProbeConfig", "ProbeReport", "ProbeCommandLine",
+            "DirectProbe", "ProbeStore", "ProbeConfig", "ProbeReport", "ProbeCommandLine", "ResultSchema",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "ProbeStoreTests", dependencies: ["ProbeStore"]),
         .testTarget(name: "ProbeKernelsTests", dependencies: ["ProbeKernels"]),
         .testTarget(name: "ProbeConfigTests", dependencies: ["ProbeConfig"]),
-        .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport"]),
+        .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport", "ResultSchema"]),
         .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry"]),
         // Fixtures/ holds copies of the reference's outputs; tests find them through #filePath.
-        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry"],
+        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeReport", "ResultSchema"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

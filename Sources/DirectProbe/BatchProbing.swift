@@ -1,6 +1,7 @@
 import Foundation
 import ProbeConfig
 import ProbeStore
+import ResultSchema
 
 /// Batch probing (SPEC §6): fixed clusters measured in every layer of every fine-tuning
 /// iteration, with the reference's CSV files, resumable after an interruption.
@@ -23,6 +24,10 @@ public struct BatchProbe {
     public var verbose = true
     /// The memory budget (default: the config's `run.memory`, else half the machine's memory).
     public var memory: MemoryBudget? = nil
+    /// Measure only this layer (its index in discovery order, a Slurm array index) into `.batch-cache/`; no CSVs.
+    public var only: Int? = nil
+    /// Measure nothing: write the CSVs from `.batch-cache/`, and fail naming the layers not recorded there.
+    public var assembleOnly = false
 
     /// Creates a batch run of `configuration`.
     public init(configuration: ProbeConfiguration) { self.configuration = configuration }
@@ -36,16 +41,7 @@ public struct BatchProbe {
     }
 
     /// The measures of one layer (zeros when it is not linearly separable).
-    struct LayerRecord: Codable {
-        var key: String
-        var linear: Bool
-        var vec: [Double]
-        var outside_min: [Double]
-        var inside_mean: [Double]
-        var inside_max: [Double]
-        var clusters: Int
-        var seconds: Double
-    }
+    typealias LayerRecord = BatchLayerRecord
 
     /// What the batch produced.
     public struct Outcome: Sendable {
@@ -75,12 +71,13 @@ public struct BatchProbe {
         let cacheFolder = (output as NSString).appendingPathComponent(".batch-cache")
         let resumable = FileManager.default.fileExists(atPath: cacheFolder)
         let writer = try ResultWriter(folder: output, force: force || resumable)
-        let scratch = (output as NSString).appendingPathComponent(".probe-scratch")
+        // Array tasks of one batch run at once in the same folder: each converts text into its own scratch folder.
+        let scratch = (output as NSString).appendingPathComponent(only == nil ? ".probe-scratch" : ".probe-scratch-\(getpid())")
         let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
         defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
         try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
         let log = RunLog(echo: verbose)
-        log.follow(writer.path("log.txt"))
+        if only == nil { log.follow(writer.path("log.txt")) }
         log.info("probe \(ProbeVersion.string), mode batch_probing, \(threads) threads")
 
         let labelSet = try ProbeRun.readLabelSet(configuration.labelSetPath)
@@ -92,11 +89,10 @@ public struct BatchProbe {
         let mixed = MixedLabelCluster.find(in: Analyzer.memberLists(fromAssignment: assignment, labels: labels, minimumSize: 0),
                                            labels: labelSet.labels)
         MixedLabelCluster.warn(mixed, clusterFile: clusterPath, log: log)
-        let sources = try Self.discover(batchPath)
-        guard !sources.isEmpty else { throw InputError(file: batchPath, "no iteration folders with layer files found") }
-        let baseKey = [try ContentChecksum(path: EmbeddingInput.splitStorePath(configuration.labelSetPath).0).description,
-                       try ContentChecksum(path: EmbeddingInput.splitStorePath(configuration.entitiesPath).0).description,
-                       try ContentChecksum(path: clusterPath).description].joined(separator: ";")
+        let (sources, keyOf) = try layerKeys(batchPath: batchPath, clusterPath: clusterPath)
+        if let only, !sources.indices.contains(only) {
+            throw InputError(file: batchPath, "layer \(only) does not exist: the batch has \(sources.count) layers (0…\(sources.count - 1))")
+        }
 
         var iterations: [String] = []
         var layersOf: [String: [String]] = [:]
@@ -106,21 +102,24 @@ public struct BatchProbe {
         }
         var records: [String: [String: LayerRecord]] = [:]
         var computed = 0, reused = 0
-        let bar = verbose ? ProgressBar("batch layers", total: Double(sources.count)) : nil
+        var missing: [String] = []
+        let bar = verbose && only == nil ? ProgressBar("batch layers", total: Double(sources.count)) : nil
         for (index, source) in sources.enumerated() {
-            let recordPath = (cacheFolder as NSString).appendingPathComponent("\(source.iteration)/\(source.layer).json")
-            let key = baseKey + ";" + (try ContentChecksum(path: source.contentFile).description) + ";" + source.path
-            if let data = FileManager.default.contents(atPath: recordPath),
-               let record = try? JSONDecoder().decode(LayerRecord.self, from: data), record.key == key {
+            if let only, index != only { continue }
+            let recordPath = Self.recordPath(cacheFolder: cacheFolder, source)
+            let key = try keyOf(source)
+            if let record = Self.cachedRecord(recordPath, key: key) {
                 records[source.iteration, default: [:]][source.layer] = record
                 reused += 1
                 log.info("\(source.path): already done (\(record.linear ? "linearly separable" : "NOT linearly separable"))")
+            } else if assembleOnly {
+                missing.append("\(source.iteration)/\(source.layer)")
             } else {
                 let record = try measure(source, key: key, labels: labels, labelSet: labelSet, assignment: assignment,
                                          scratch: scratch, log: log)
                 try FileManager.default.createDirectory(atPath: (recordPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 let atomic = AtomicOutput(finalPath: recordPath)
-                guard FileManager.default.createFile(atPath: atomic.temporaryPath, contents: try JSONEncoder().encode(record)) else {
+                guard FileManager.default.createFile(atPath: atomic.temporaryPath, contents: try record.jsonData()) else {
                     throw InputError(file: recordPath, "cannot write the batch record")
                 }
                 try atomic.commit()
@@ -129,28 +128,78 @@ public struct BatchProbe {
             }
             bar?.update(Double(index + 1))
             // Write an iteration's CSVs as soon as all its layers are known.
-            if index + 1 == sources.count || sources[index + 1].iteration != source.iteration {
+            let complete = (records[source.iteration]?.count ?? 0) == (layersOf[source.iteration]?.count ?? 0)
+            if only == nil, complete, index + 1 == sources.count || sources[index + 1].iteration != source.iteration {
                 try writeCSVs(iteration: source.iteration, layers: layersOf[source.iteration] ?? [],
                               records: records[source.iteration] ?? [:], labels: labelSet.labels, writer: writer)
             }
         }
         bar?.finish()
+        if only != nil {
+            return Outcome(iterations: iterations, layers: layersOf, linear: [:], computed: computed, reused: reused)
+        }
+        if !missing.isEmpty {
+            throw InputError(file: cacheFolder, "\(missing.count) of \(sources.count) layers are not measured yet: \(missing.prefix(10).joined(separator: ", "))\(missing.count > 10 ? ", …" : ""); run the batch again (only those layers are measured)")
+        }
 
         var linear: [String: [String: Bool]] = [:]
         for (iteration, byLayer) in records { linear[iteration] = byLayer.mapValues(\.linear) }
-        let summary = BatchSummary(mode: "batch_probing", version: ProbeVersion.string, created: isoNow(),
-                                   iterations: iterations, layers: layersOf[iterations[0]] ?? [],
-                                   layers_by_iteration: layersOf, linear: linear,
-                                   clusters: records.values.first?.values.first?.clusters, labels: labelSet.labels,
-                                   computed_layers: computed, reused_layers: reused,
-                                   timings_seconds: ["total": Date().timeIntervalSince(started)],
-                                   peak_memory_bytes: peakResidentMemory(), threads: threads,
-                                   mixed_label_clusters: mixed.isEmpty ? nil : mixed)
+        var summary = BatchSummary()
+        summary.tool = "probe"
+        summary.mode = .batchProbing
+        summary.version = ProbeVersion.string
+        summary.created = isoNow()
+        summary.iterations = iterations
+        summary.layers = layersOf[iterations[0]] ?? []
+        summary.layersByIteration = layersOf
+        summary.linear = linear
+        summary.clusters = records.values.first?.values.first?.clusters
+        summary.labels = labelSet.labels
+        summary.computedLayers = computed
+        summary.reusedLayers = reused
+        summary.timingsSeconds = ["total": Date().timeIntervalSince(started)]
+        summary.peakMemoryBytes = peakResidentMemory()
+        summary.threads = threads
+        summary.mixedLabelClusters = mixed.isEmpty ? nil : mixed
         log.info("Batch done: \(computed) layers computed, \(reused) reused from an earlier run")
         log.info(String(format: "Total time %.3f s, peak memory %.1f MB", Date().timeIntervalSince(started), Double(peakResidentMemory() ?? 0) / 1e6))
-        try writer.write("summary.json", try summary.json())
+        try writer.write("summary.json", try summary.jsonText())
         try writer.write("log.txt", log.text)
         return Outcome(iterations: iterations, layers: layersOf, linear: linear, computed: computed, reused: reused)
+    }
+
+    /// The layers of the batch whose `.batch-cache/` record is missing or stale, as `(index, iteration, layer)` in discovery order.
+    public func unfinishedLayers() throws -> [(index: Int, iteration: String, layer: String)] {
+        guard let batchPath = configuration.batchEmbeddingsPath, let clusterPath = configuration.probingClusterPath else {
+            throw InputError(file: "config", "mode batch_probing needs data.batch_embeddings_path and clustering.probing_cluster_path")
+        }
+        let cacheFolder = (configuration.outputPath as NSString).appendingPathComponent(".batch-cache")
+        let (sources, keyOf) = try layerKeys(batchPath: batchPath, clusterPath: clusterPath)
+        return try sources.enumerated().compactMap { index, source in
+            Self.cachedRecord(Self.recordPath(cacheFolder: cacheFolder, source), key: try keyOf(source)) == nil
+                ? (index, source.iteration, source.layer) : nil
+        }
+    }
+
+    /// The layers in discovery order and the key of each (content checksums of the label set, entities, clusters and layer, and its path).
+    private func layerKeys(batchPath: String, clusterPath: String) throws -> ([LayerSource], (LayerSource) throws -> String) {
+        let sources = try Self.discover(batchPath)
+        guard !sources.isEmpty else { throw InputError(file: batchPath, "no iteration folders with layer files found") }
+        let keys = ContentKeys()
+        let baseKey = [try keys.checksum(configuration.labelSetPath), try keys.checksum(configuration.entitiesPath),
+                       try ContentChecksum(path: clusterPath).description].joined(separator: ";")
+        return (sources, { source in baseKey + ";" + (try keys.checksum(source.path)) + ";" + source.path })
+    }
+
+    /// `.batch-cache/<iteration>/<layer>.json`.
+    private static func recordPath(cacheFolder: String, _ source: LayerSource) -> String {
+        (cacheFolder as NSString).appendingPathComponent("\(source.iteration)/\(source.layer).json")
+    }
+
+    /// The record at `path` when it exists and was made from inputs with this key.
+    private static func cachedRecord(_ path: String, key: String) -> LayerRecord? {
+        guard let data = FileManager.default.contents(atPath: path), let record = try? LayerRecord.decode(data), record.key == key else { return nil }
+        return record
     }
 
     /// Measures one layer with the fixed clusters.
@@ -176,14 +225,14 @@ public struct BatchProbe {
         if try checker.anyOverlap(in: clusters) {
             log.info("\(source.path) is NOT linearly separable")
             return LayerRecord(key: key, linear: false, vec: Array(repeating: 0, count: l * (l - 1) / 2),
-                               outside_min: Array(repeating: 0, count: l), inside_mean: Array(repeating: 0, count: l),
-                               inside_max: Array(repeating: 0, count: l), clusters: clusters.count,
+                               outsideMin: Array(repeating: 0, count: l), insideMean: Array(repeating: 0, count: l),
+                               insideMax: Array(repeating: 0, count: l), clusters: clusters.count,
                                seconds: Date().timeIntervalSince(started))
         }
         log.info("\(source.path) IS linearly separable")
         let analysis = unit.rescaled(try analyzer.analyze(clusters))
-        return LayerRecord(key: key, linear: true, vec: analysis.labelPairDistances, outside_min: analysis.outsideMin,
-                           inside_mean: analysis.insideMean, inside_max: analysis.insideMax, clusters: clusters.count,
+        return LayerRecord(key: key, linear: true, vec: analysis.labelPairDistances, outsideMin: analysis.outsideMin,
+                           insideMean: analysis.insideMean, insideMax: analysis.insideMax, clusters: clusters.count,
                            seconds: Date().timeIntervalSince(started))
     }
 
@@ -201,9 +250,9 @@ public struct BatchProbe {
             try FileManager.default.createDirectory(atPath: writer.path(folder), withIntermediateDirectories: true)
         }
         try writer.write("batch_vec/\(iteration).txt", table(pairNames) { $0.vec })
-        try writer.write("outside_min/\(iteration).txt", table(labels) { $0.outside_min })
-        try writer.write("inside_mean/\(iteration).txt", table(labels) { $0.inside_mean })
-        try writer.write("inside_max/\(iteration).txt", table(labels) { $0.inside_max })
+        try writer.write("outside_min/\(iteration).txt", table(labels) { $0.outsideMin })
+        try writer.write("inside_mean/\(iteration).txt", table(labels) { $0.insideMean })
+        try writer.write("inside_max/\(iteration).txt", table(labels) { $0.insideMax })
     }
 
     /// Finds the iterations and their layers, in natural order.
@@ -252,31 +301,5 @@ func naturalLess(_ a: String, _ b: String) -> Bool {
     case (.some, nil): return true
     case (nil, .some): return false
     default: return a < b
-    }
-}
-
-/// The machine-readable summary of a batch run.
-struct BatchSummary: Codable {
-    var tool = "probe"
-    var mode: String
-    var version: String
-    var created: String
-    var iterations: [String]
-    var layers: [String]
-    var layers_by_iteration: [String: [String]]
-    var linear: [String: [String: Bool]]
-    var clusters: Int?
-    var labels: [String]
-    var computed_layers: Int
-    var reused_layers: Int
-    var timings_seconds: [String: Double]
-    var peak_memory_bytes: Int?
-    var threads: Int
-    var mixed_label_clusters: [MixedLabelCluster]?
-
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ProbeStore
+import ResultSchema
 
 /// The closer-look comparison of two probed spaces (e.g. before and after fine-tuning).
 public struct SpaceComparison: Codable, Sendable {
@@ -56,8 +57,8 @@ public struct SpaceComparison: Codable, Sendable {
         var note: String? = nil
         do {
             let inputsA = try recordedInputs(a), inputsB = try recordedInputs(b)
-            guard let pathA = embeddingsA ?? inputsA["embeddings"]?.path, let pathB = embeddingsB ?? inputsB["embeddings"]?.path,
-                  let entitiesPath = entities ?? inputsA["entities"]?.path, let labelsPath = labelSet ?? inputsA["labels"]?.path else {
+            guard let pathA = embeddingsA ?? inputsA.embeddings?.path, let pathB = embeddingsB ?? inputsB.embeddings?.path,
+                  let entitiesPath = entities ?? inputsA.entities?.path, let labelsPath = labelSet ?? inputsA.labels?.path else {
                 throw InputError(file: a, "no embeddings recorded in summary.json; pass --embeddings-a and --embeddings-b")
             }
             let set = try ProbeRun.readLabelSet(labelsPath)
@@ -101,11 +102,10 @@ public struct SpaceComparison: Codable, Sendable {
         return out
     }
 
-    private static func recordedInputs(_ folder: String) throws -> [String: RunSummary.Input] {
+    private static func recordedInputs(_ folder: String) throws -> RunSummary.Inputs {
         let path = (folder as NSString).appendingPathComponent("summary.json")
         guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "missing") }
-        struct Partial: Decodable { var inputs: [String: RunSummary.Input]? }
-        return try JSONDecoder().decode(Partial.self, from: data).inputs ?? [:]
+        return try RunSummary.decode(data).inputs ?? RunSummary.Inputs()
     }
 
     private static func labelCentroids(_ path: String, labels: [Int32], labelCount: Int, entities: String,

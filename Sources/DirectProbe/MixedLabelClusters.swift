@@ -1,19 +1,13 @@
 import Foundation
+import ResultSchema
 
-/// A cluster of a given `clusters.txt` whose members carry more than one label.
+/// Finding and reporting clusters of a given `clusters.txt` whose members carry more than one label.
 ///
 /// DirectProbe's clusters are single-label by construction, so a mixed cluster means the
 /// clusters file does not belong to these entities (or was edited). The reference labels
 /// such a cluster by its majority; so does this tool, but it says so, in the log and in
 /// `summary.json` (`mixed_label_clusters`).
-public struct MixedLabelCluster: Codable, Sendable, Equatable {
-    /// The cluster's number in `clusters.txt`.
-    public let cluster: Int
-    /// The majority label it is given.
-    public let label: String
-    /// Members per label, by label name.
-    public let counts: [String: Int]
-
+extension MixedLabelCluster {
     /// The mixed clusters among `lists`, in cluster order.
     static func find(in lists: [ClusterMembers], labels: [String]) -> [MixedLabelCluster] {
         lists.filter { !$0.mixedLabelCounts.isEmpty }.map { list in

@@ -1,6 +1,7 @@
 import Foundation
 import ProbeConfig
 import ProbeStore
+import ResultSchema
 
 /// Runs one configured job end to end: read inputs, probe or load clusters, analyse, write.
 public struct ProbeRun {
@@ -166,37 +167,48 @@ public struct ProbeRun {
         if let value = analysis.insideMeanOverOutsideMin { log.info("Inside mean / outside min = \(value)") }
 
         timings["total"] = Date().timeIntervalSince(started)
-        var summary = RunSummary(mode: configuration.mode.rawValue, created: isoNow(), comments: configuration.comments,
-                                 labels: points.labelSet.labels, clusters: allClusters.count, clusters_analysed: analysed.count,
-                                 linear: probing?.isLinear, first_error_state: probing?.firstErrorState, merges: probing?.mergeCount,
-                                 summary: .init(), per_label: [], label_pairs: [], accuracy: prediction?.accuracy,
-                                 timings_seconds: timings, peak_memory_bytes: peakResidentMemory(), threads: threads)
+        var summary = RunSummary()
+        summary.tool = "probe"
+        summary.version = ProbeVersion.string
+        summary.mode = ProbeMode(rawValue: configuration.mode.rawValue)
+        summary.created = isoNow()
+        summary.comments = configuration.comments
+        summary.labels = points.labelSet.labels
+        summary.clusters = allClusters.count
+        summary.clustersAnalysed = analysed.count
+        summary.linear = probing?.isLinear
+        summary.firstErrorState = probing?.firstErrorState
+        summary.merges = probing?.mergeCount
+        summary.accuracy = prediction?.accuracy
+        summary.timingsSeconds = timings
+        summary.peakMemoryBytes = peakResidentMemory()
+        summary.threads = threads
         summary.record(analysis)
-        summary.set_aside = setAside.points.map { .init(line: $0.row + 1, entity: $0.entity, label: $0.label, group: $0.group) }
-        summary.test_coincident = prediction == nil ? nil : testCoincident
+        summary.setAside = setAside.points.map { SetAsidePoint(line: $0.row + 1, entity: $0.entity, label: $0.label, group: $0.group) }
+        summary.testCoincident = prediction == nil ? nil : testCoincident
         summary.inputs = try describeInputs(points: points)
-        summary.mixed_label_clusters = mixed.isEmpty ? nil : mixed
-        log.info(String(format: "Total time %.3f s, peak memory %.1f MB", timings["total"] ?? 0, Double(summary.peak_memory_bytes ?? 0) / 1e6))
-        try writer.write("summary.json", try summary.json())
+        summary.mixedLabelClusters = mixed.isEmpty ? nil : mixed
+        log.info(String(format: "Total time %.3f s, peak memory %.1f MB", timings["total"] ?? 0, Double(summary.peakMemoryBytes ?? 0) / 1e6))
+        try writer.write("summary.json", try summary.jsonText())
         try writer.write("log.txt", log.text)
         return Outcome(analysis: analysis, probing: probing, prediction: prediction, summary: summary, outputFolder: writer.folder)
     }
 
     /// The inputs with their content checksums, for `summary.json`.
-    private func describeInputs(points: LabeledPoints) throws -> [String: RunSummary.Input] {
-        var inputs: [String: RunSummary.Input] = [:]
-        func add(_ key: String, _ path: String?, rows: Int? = nil, dimension: Int? = nil) {
-            guard let path else { return }
+    private func describeInputs(points: LabeledPoints) throws -> RunSummary.Inputs {
+        func input(_ path: String?, rows: Int? = nil, dimension: Int? = nil) -> RunSummary.Input? {
+            guard let path else { return nil }
             let (file, _) = EmbeddingInput.splitStorePath(path)
             let checksum = try? ContentChecksum(path: file)
-            inputs[key] = RunSummary.Input(path: path, checksum: checksum?.description, rows: rows, dimension: dimension)
+            return RunSummary.Input(path: path, checksum: checksum?.description, rows: rows, dimension: dimension)
         }
-        add("labels", configuration.labelSetPath)
-        add("entities", configuration.entitiesPath, rows: points.count)
-        add("embeddings", configuration.embeddingsPath, rows: points.count, dimension: points.dimension)
-        add("test_entities", configuration.testEntitiesPath)
-        add("test_embeddings", configuration.testEmbeddingsPath)
-        add("clusters", configuration.mode == .prediction ? configuration.probingClusterPath : nil)
+        var inputs = RunSummary.Inputs()
+        inputs.labels = input(configuration.labelSetPath)
+        inputs.entities = input(configuration.entitiesPath, rows: points.count)
+        inputs.embeddings = input(configuration.embeddingsPath, rows: points.count, dimension: points.dimension)
+        inputs.testEntities = input(configuration.testEntitiesPath)
+        inputs.testEmbeddings = input(configuration.testEmbeddingsPath)
+        inputs.clusters = input(configuration.mode == .prediction ? configuration.probingClusterPath : nil)
         return inputs
     }
 

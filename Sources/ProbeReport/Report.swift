@@ -6,14 +6,17 @@ public enum ResultFolder: Sendable {
     case run(RunResult)
     /// A batch run (`outside_min/<iter>.txt`, …).
     case batch(BatchResult)
+    /// A sweep (`sweep.csv`, `summary.json`, `<iter>/<layer>/`).
+    case sweep(SweepResult)
 
     /// Reads a folder, deciding its kind by what it holds; neither kind is a `ReportInputError`.
     public static func load(path: String) throws -> ResultFolder {
         guard isDirectory(path) else { throw ReportInputError(file: path, message: "no such folder") }
+        if SweepResult.isSweepFolder(path) { return .sweep(try SweepResult(folder: path)) }
         if BatchResult.isBatchFolder(path) { return .batch(try BatchResult(folder: path)) }
         if RunResult.isRunFolder(path) { return .run(try RunResult(folder: path)) }
         throw ReportInputError(file: path, message: "not a results folder: expected vec.txt and outside_min.txt (a run) "
-                               + "or outside_min/, batch_vec/, … (a batch run)")
+                               + "or outside_min/, batch_vec/, … (a batch run) or sweep.csv (a sweep)")
     }
 
     /// The folder as it was named.
@@ -21,6 +24,7 @@ public enum ResultFolder: Sendable {
         switch self {
         case .run(let run): return run.folder
         case .batch(let batch): return batch.folder
+        case .sweep(let sweep): return sweep.folder
         }
     }
 }
@@ -66,6 +70,7 @@ public struct Report: Sendable {
             switch folder {
             case .run(let run): return (anchor, folder, RunSection(run: run, anchor: anchor).figures)
             case .batch(let batch): return (anchor, folder, BatchSection(batch: batch, anchor: anchor, chosenLayers: options.layersAcrossIterations).figures)
+            case .sweep(let sweep): return (anchor, folder, SweepSection(sweep: sweep, anchor: anchor, chosenLayers: options.layersAcrossIterations).figures)
             }
         }
         var m = Markup()
@@ -114,6 +119,7 @@ public struct Report: Sendable {
                 switch section.folder {
                 case .run(let run): RunSection(run: run, anchor: section.anchor).render(into: &m)
                 case .batch(let batch): BatchSection(batch: batch, anchor: section.anchor, chosenLayers: options.layersAcrossIterations).render(into: &m)
+                case .sweep(let sweep): SweepSection(sweep: sweep, anchor: section.anchor, chosenLayers: options.layersAcrossIterations).render(into: &m)
                 }
             }
             m.newline()
@@ -138,6 +144,7 @@ public struct Report: Sendable {
         switch folder {
         case .run: return "single run"
         case .batch: return "batch (layers × iterations)"
+        case .sweep: return "sweep (every layer × checkpoint probed on its own)"
         }
     }
 

@@ -3,6 +3,7 @@ import ProbeConfig
 @testable import ProbeStore
 import Testing
 @testable import DirectProbe
+import ResultSchema
 
 /// Three separated blobs of 12 points in 4 dimensions, labels a, b, c, scaled by `scale`.
 func threeBlobs(scale: Double = 1, seed: UInt64 = 7) -> (points: [[Float]], labels: [String]) {
@@ -147,7 +148,7 @@ struct UnitTests {
             for (x, y) in zip(a.labelPairDistances + a.insideMean + a.insideMax, b.labelPairDistances + b.insideMean + b.insideMax) {
                 #expect(y.isFinite && abs(y / scale - x) <= 1e-4 * max(1, abs(x)), "\(y) at scale \(scale) vs \(x)")
             }
-            #expect(try JSONSerialization.jsonObject(with: scaled.outcome.summary.json().data(using: .utf8) ?? Data()) is [String: Any])
+            #expect(try JSONSerialization.jsonObject(with: scaled.outcome.summary.jsonText().data(using: .utf8) ?? Data()) is [String: Any])
         }
     }
 }
@@ -461,7 +462,7 @@ struct MixedLabelTests {
         }
         configuration.probingClusterPath = folder.write("clusters.txt", numbers.map { "\($0)\n" }.joined())
         let outcome = try runQuietly(configuration)
-        #expect(outcome.summary.mixed_label_clusters == [MixedLabelCluster(cluster: 7, label: "a", counts: ["a": 12, "b": 3])])
+        #expect(outcome.summary.mixedLabelClusters == [MixedLabelCluster(cluster: 7, label: "a", counts: ["a": 12, "b": 3])])
         let seven = outcome.analysis.clusters.first { $0.node == 7 }
         #expect(seven.map { outcome.analysis.labels[$0.label] } == "a")
         let log = try String(contentsOfFile: folder.file("results/log.txt"), encoding: .utf8)
@@ -478,7 +479,7 @@ struct MixedLabelTests {
         var configuration = try writeTask(in: folder, points: points, labels: labels, mode: "prediction")
         configuration.probingClusterPath = folder.write("clusters.txt", labels.map { "\(["a": 0, "b": 1, "c": 2][$0] ?? 0)\n" }.joined())
         let outcome = try runQuietly(configuration)
-        #expect(outcome.summary.mixed_label_clusters == nil)
+        #expect(outcome.summary.mixedLabelClusters == nil)
         #expect(!(try String(contentsOfFile: folder.file("results/log.txt"), encoding: .utf8)).contains("WARNING"))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ProbeConfig
 import ProbeStore
+import ResultSchema
 import Testing
 @testable import DirectProbe
 
@@ -67,15 +68,16 @@ struct SetAsideTests {
         }
         // Reported in summary.json (1-based lines, entity text, label, group) and in the log.
         let summary = try JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: URL(fileURLWithPath: folder.file("results/summary.json"))))
-        #expect(summary.set_aside.map(\.line) == lines)
+        let setAsideList = summary.setAside ?? []
+        #expect(setAsideList.map(\.line) == lines)
         let entities = try String(contentsOfFile: Self.case500.appendingPathComponent("data/entities/train.txt").path, encoding: .utf8)
             .split(separator: "\n")
-        for entry in summary.set_aside {
+        for entry in setAsideList {
             let fields = entities[entry.line - 1].split(separator: "\t")
             #expect(entry.entity == String(fields[0]) && entry.label == String(fields[1]))
         }
         // Groups: each holds two lines of different labels, numbered by first line.
-        let byGroup = Dictionary(grouping: summary.set_aside, by: \.group)
+        let byGroup = Dictionary(grouping: setAsideList, by: \.group)
         #expect(byGroup.count == 5)
         #expect(byGroup.values.allSatisfy { Set($0.map(\.label)).count > 1 })
         #expect(byGroup.keys.sorted().map { key in byGroup[key]?.map(\.line).min() ?? 0 } == byGroup.values.map { $0.map(\.line).min() ?? 0 }.sorted())
@@ -86,7 +88,7 @@ struct SetAsideTests {
         let prediction = try String(contentsOfFile: folder.file("results/prediction.txt"), encoding: .utf8).split(separator: "\n")
         #expect(prediction.count == 150)
         #expect(prediction.allSatisfy { $0.split(separator: "\t").count == 1 + 14 })
-        #expect(summary.test_coincident != nil)
+        #expect(summary.testCoincident != nil)
     }
 
     @Test("coincident = error stops before probing and names the lines")
@@ -118,8 +120,8 @@ struct SetAsideTests {
         #expect(outcome.probing?.isLinear == true)
         let partition = try readPartition(folder.file("results/clusters.txt"))
         #expect(partition == [Array(0...10), [11], Array(12...21), [22], [23]])
-        #expect(outcome.summary.set_aside.map(\.line) == [12, 23, 24])
-        #expect(Set(outcome.summary.set_aside.map(\.group)) == [1])
+        #expect(outcome.summary.setAside?.map(\.line) == [12, 23, 24])
+        #expect(Set(outcome.summary.setAside?.map(\.group) ?? []) == [1])
     }
 
     @Test("rows equal as values coincide (-0.0 and 0.0); rows one bit apart do not")

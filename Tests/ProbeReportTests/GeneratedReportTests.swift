@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ProbeReport
+import ResultSchema
 
 /// Reports over folders written by the tests, with known values and awkward labels.
 @Suite struct GeneratedReportTests {
@@ -58,9 +59,11 @@ import ProbeReport
                     "inside_max_over_outside_min":8.6,"inside_mean_over_outside_min":4.8},
          "per_label":[{"label":"L00","outside_min":0.73,"inside_mean":4.1,"inside_max":9.4,"clusters":2,"points":100}],
          "label_pairs":[{"a":"L00","b":"L01","distance":1.02}],
-         "accuracy":0.59, "timings_seconds":{"total":0.2,"probing":0.1,"analysis":null},
-         "inputs":{"embeddings":{"path":"emb.txt","sha256":"abc","rows":400,"dimension":16}},
-         "peak_memory_bytes":123456, "some_future_field":{"nested":[1,2,3]}}
+         "accuracy":0.59, "timings_seconds":{"total":0.2,"probing":0.1},
+         "inputs":{"embeddings":{"path":"emb.txt","checksum":"crc32:0badf00d/bytes:1234","rows":400,"dimension":16}},
+         "peak_memory_bytes":123456, "some_future_field":{"nested":[1,2,3]},
+         "set_aside":[{"line":3,"entity":"ho","label":"L00","group":1},{"line":9,"entity":"ho","label":"L01","group":1},
+                      {"line":12,"entity":"x","label":"L00","group":2},{"line":20,"entity":"x","label":"L01","group":2}]}
         """)
         let run = try RunResult(folder: folder)
         let summary = try #require(run.summary)
@@ -84,6 +87,8 @@ import ProbeReport
         #expect(facts["Inside max / outside min"] == "8.6000")
         #expect(facts["Measures from"] == "summary.json")
         #expect(facts["Embeddings"] == "400 × 16")
+        #expect(facts["Embeddings checksum"] == "crc32:0badf00d/bytes:1234")
+        #expect(facts["Points set aside (coincident with another label)"] == "4 in 2 groups")
     }
 
     @Test func summaryJSONWithNullsAndNoAccuracyLeavesThoseRowsOut() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ResultSchema
 
 /// One batch CSV (`<measure>/<iter>.txt`): rows of values, one column per layer.
 public struct MeasureTable: Sendable {
@@ -159,11 +160,11 @@ public struct BatchResult: Sendable {
     /// Whether the fixed clusters were linearly separable at a layer of an iteration: from `summary.json`
     /// when it says, else inferred (an all-zero layer is not separable); nil when the layer is absent.
     public func isLinear(iteration: String, layer: String) -> Bool? {
-        if let verdict = summary?.linear[iteration]?[layer] { return verdict }
+        if let verdict = summary?.linear?[iteration]?[layer] { return verdict }
         guard let run = iterations.first(where: { $0.name == iteration }), run.layers.contains(layer) else { return nil }
         return !run.hasOnlyZeros(layer: layer)
     }
 
     /// Whether the linearity verdicts come from `summary.json` (else from all-zero columns).
-    public var linearityFromSummary: Bool { !(summary?.linear.isEmpty ?? true) }
+    public var linearityFromSummary: Bool { !(summary?.linear?.isEmpty ?? true) }
 }

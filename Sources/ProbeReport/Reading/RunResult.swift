@@ -1,4 +1,5 @@
 import Foundation
+import ResultSchema
 
 /// An unordered pair of labels, stored in the order the result files give them (`a` before `b`).
 public struct LabelPair: Hashable, Sendable {
@@ -122,7 +123,7 @@ public struct RunResult: Sendable {
 
     /// The log's summary measures, taken from `summary.json`, else `log.txt`, else recomputed from the files.
     public var summaryMeasures: SummaryMeasures {
-        if let measures = summary?.measures, measures.globalMinDistance != nil || measures.meanInsideMeanDistance != nil {
+        if let measures = summary?.reportMeasures, measures.globalMinDistance != nil || measures.meanInsideMeanDistance != nil {
             return measures
         }
         if let measures = logFacts.measures { return measures }

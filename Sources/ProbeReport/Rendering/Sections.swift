@@ -1,4 +1,5 @@
 import Foundation
+import ResultSchema
 
 /// An entry of the table of contents: the anchor of a figure or block, and its title.
 struct Figure {
@@ -109,21 +110,25 @@ struct RunSection {
         if let tool = summary?.tool {
             rows.append(("Written by", [tool, summary?.version].compactMap { $0 }.joined(separator: " ")))
         }
-        if let mode = summary?.mode { rows.append(("Mode", mode)) }
+        if let mode = summary?.mode { rows.append(("Mode", mode.rawValue)) }
         if let created = summary?.created { rows.append(("Created", created)) }
         rows.append(("Labels", "\(run.labels.count)"))
         if let points = run.pointCount { rows.append(("Training points (clusters.txt)", "\(points)")) }
-        if let embeddings = summary?.embeddings {
+        if let embeddings = summary?.inputs?.embeddings {
             if let rowsCount = embeddings.rows, let dimension = embeddings.dimension {
                 rows.append(("Embeddings", "\(rowsCount) × \(dimension)"))
             }
-            if let path = embeddings.path { rows.append(("Embeddings file", path)) }
-            if let sha = embeddings.sha256 { rows.append(("Embeddings SHA-256", String(sha.prefix(16)) + (sha.count > 16 ? "…" : ""))) }
+            rows.append(("Embeddings file", embeddings.path))
+            if let checksum = embeddings.checksum { rows.append(("Embeddings checksum", checksum)) }
         }
         if let clusters = summary?.clusters ?? log.finalClusters {
             rows.append(("Clusters at the end of probing", "\(clusters)"))
         } else if let clusters = run.clusterCount {
             rows.append(("Clusters (clusters.txt)", "\(clusters)"))
+        }
+        if let setAside = summary?.setAside, !setAside.isEmpty {
+            let groups = Set(setAside.map(\.group)).count
+            rows.append(("Points set aside (coincident with another label)", "\(setAside.count) in \(groups) group\(groups == 1 ? "" : "s")"))
         }
         if let analysed = summary?.clustersAnalysed { rows.append(("Clusters analysed (more than 5 points)", "\(analysed)")) }
         if let linear = summary?.linear ?? log.linear { rows.append(("Linearly separable", yesNo(linear))) }
@@ -183,17 +188,7 @@ struct BatchSection {
     let chosenLayers: [String]?
 
     /// The layers plotted across iterations: the chosen ones that exist, else up to four spread over the stack (always the last).
-    var layersAcrossIterations: [String] {
-        let layers = batch.layers
-        if let chosen = chosenLayers {
-            let present = chosen.filter { layers.contains($0) }
-            if !present.isEmpty { return present }
-        }
-        guard layers.count > 4 else { return layers }
-        let indices = [0, layers.count / 3, 2 * layers.count / 3, layers.count - 1]
-        var seen = Set<Int>()
-        return indices.filter { seen.insert($0).inserted }.map { layers[$0] }
-    }
+    var layersAcrossIterations: [String] { layersToPlot(batch.layers, chosen: chosenLayers) }
 
     var figures: [Figure] {
         var list = [Figure(anchor: anchor + "-summary", title: "Summary"),

@@ -12,7 +12,7 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Probe embedding spaces with DirectProbe and the closer-look measures.",
-        subcommands: [Run.self, Compare.self, ReportCommand.self],
+        subcommands: [Run.self, Sweep.self, Compare.self, ReportCommand.self],
         defaultSubcommand: Run.self)
 
     /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.
@@ -81,6 +81,14 @@ struct Run: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bars and no log on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "Batch probing on Slurm") var slurm: SlurmOptions
+
+    @Option(help: ArgumentHelp("Batch probing: measure only this layer (0-based, what each Slurm array task runs).", visibility: .hidden))
+    var only: Int?
+
+    @Flag(help: ArgumentHelp("Batch probing: measure nothing; write the CSVs from .batch-cache, failing on missing layers.", visibility: .hidden))
+    var finish = false
+
     func run() throws {
         do {
             var file = try INIFile(contentsOf: URL(fileURLWithPath: config))
@@ -99,7 +107,17 @@ struct Run: ParsableCommand {
                 batch.threads = max(1, threads)
                 batch.verbose = !quiet
                 batch.memory = try memory.map(MemoryBudget.init(parsing:))
+                batch.only = only
+                batch.assembleOnly = finish
+                if slurm.slurm {
+                    let overrides = [("--mode", mode), ("--clusters", clusters.map(absolutePath)), ("--rate", rate)]
+                    let common = [probeExecutablePath(), "run", "--config", absolutePath(config), "--output", absolutePath(configuration.outputPath)]
+                        + overrides.flatMap { flag, value in value.map { [flag, $0] } ?? [] }
+                    try BatchOnSlurm(batch: batch, commonCommand: common, options: slurm, memory: memory, quiet: quiet).launch()
+                    return
+                }
                 let outcome = try batch.run()
+                if only != nil { return }
                 if !quiet {
                     print("\(outcome.iterations.count) iterations, \(outcome.computed) layers computed, \(outcome.reused) reused; results in \(configuration.outputPath)")
                 }
