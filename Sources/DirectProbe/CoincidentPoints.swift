@@ -16,8 +16,9 @@ public struct CoincidentPoints: Sendable {
     public let groups: [[Int32]]
 
     /// Finds the groups of identical rows of `matrix`.
-    public static func find(in matrix: EmbeddingMatrix, blockRows: Int = 4096) throws -> CoincidentPoints {
+    public static func find(in matrix: EmbeddingMatrix, blockRows: Int? = nil) throws -> CoincidentPoints {
         let d = matrix.dimension
+        let blockRows = blockRows ?? Self.blockRows(dimension: d)
         var hashes = [UInt64](repeating: 0, count: matrix.rowCount)
         try matrix.forEachBlock(rows: blockRows) { range, block in
             for (k, row) in range.enumerated() {
@@ -38,6 +39,11 @@ public struct CoincidentPoints: Sendable {
         }
         groups.sort { $0[0] < $1[0] }
         return CoincidentPoints(groups: groups)
+    }
+
+    /// Rows per streamed block: up to 4096, and at most 16 MiB of values at high dimension.
+    static func blockRows(dimension: Int) -> Int {
+        max(1, min(4096, (16 << 20) / max(1, dimension * MemoryLayout<Float>.size)))
     }
 
     /// The groups whose rows carry more than one label.
@@ -101,8 +107,9 @@ struct TestCoincidence {
     let rows: [Int]
 
     /// Compares every test row with the training rows of equal hash.
-    static func find(test: LabeledPoints, training: LabeledPoints, blockRows: Int = 4096) throws -> TestCoincidence {
+    static func find(test: LabeledPoints, training: LabeledPoints) throws -> TestCoincidence {
         let d = training.dimension
+        let blockRows = CoincidentPoints.blockRows(dimension: d)
         guard test.dimension == d else { return TestCoincidence(rows: []) }
         // (hash, row) pairs sorted by hash: O(n) memory, binary-searched per test row.
         var index: [(hash: UInt64, row: Int32)] = []

@@ -88,6 +88,12 @@ enum InputValidation {
             }
             let matrix = try store.matrix(dataset)
             shape = (matrix.rowCount, matrix.dimension)
+        } else if NumpyMatrixFile.isNumpy(path) {
+            let numpy = try NumpyMatrixFile(path: path)
+            guard numpy.layout.rows == rows else {
+                throw InputError(file: path, "the array has \(numpy.layout.rows) rows but \(rowsSource) has \(rows) entities; row i of the array must describe line i of the entities")
+            }
+            shape = (numpy.layout.rows, numpy.layout.columns)
         } else {
             let text = try EmbeddingTextShape.peek(path)
             guard text.dimension > 0 else { throw InputError(file: path, "the file holds no vectors (only empty lines)") }

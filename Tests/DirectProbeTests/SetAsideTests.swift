@@ -139,3 +139,46 @@ struct SetAsideTests {
         #expect(found.mixed(labels: [0, 1, 0, 0, 0, 1]) == [[0, 1]])
     }
 }
+
+@Suite("Coincident points in batch probing")
+struct BatchCoincidenceTests {
+    @Test("fixed clusters holding coincident points of different labels overlap in that layer, and are named per layer")
+    func batchCoincidence() throws {
+        var rng = SeededGenerator(seed: 21)
+        let a = blob(8, centre: [0, 0, 0], spread: 1, rng: &rng)
+        let b = blob(8, centre: [9, 9, 9], spread: 1, rng: &rng)
+        let folder = TemporaryFolder()
+        let labels = Array(repeating: "A", count: 8) + Array(repeating: "B", count: 8)
+        func text(_ points: [[Float]]) -> String {
+            points.map { $0.map { String(format: "%.6f", Double($0)) }.joined(separator: " ") }.joined(separator: "\n") + "\n"
+        }
+        folder.write("task/labels/tags.txt", "A\nB\n")
+        folder.write("task/entities/train.txt", labels.enumerated().map { "w\($0.offset)\t\($0.element)" }.joined(separator: "\n") + "\n")
+        folder.write("task/batch/0/1.txt", text(a + b))
+        var twin = b
+        twin[7] = a[0]   // iteration 1: B's last point is A's first
+        folder.write("task/batch/1/1.txt", text(a + twin))
+        folder.write("clusters.txt", (Array(repeating: "0", count: 8) + Array(repeating: "1", count: 8)).joined(separator: "\n") + "\n")
+        let ini = """
+        [run]
+        output_path = \(folder.file("results"))
+        [data]
+        label_set_path = \(folder.file("task/labels/tags.txt"))
+        entities_path = \(folder.file("task/entities/train.txt"))
+        batch_embeddings_path = \(folder.file("task/batch"))
+        [clustering]
+        mode = batch_probing
+        rate = 0.05
+        probing_cluster_path = \(folder.file("clusters.txt"))
+        """
+        var batch = BatchProbe(configuration: try ProbeConfiguration(INIFile(parsing: ini)))
+        batch.verbose = false
+        let outcome = try batch.run()
+        #expect(outcome.linear["0"]?["1"] == true)
+        #expect(outcome.linear["1"]?["1"] == false)
+        let summary = try JSONDecoder().decode(BatchSummary.self, from: Data(contentsOf: URL(fileURLWithPath: folder.file("results/summary.json"))))
+        #expect(summary.coincidentOverlap == ["1": ["1": [0, 1]]])
+        let log = try String(contentsOfFile: folder.file("results/log.txt"), encoding: .utf8)
+        #expect(log.contains("fixed clusters 0, 1 hold coincident points of different labels"))
+    }
+}

@@ -26,7 +26,15 @@ let hdf5Lock = NSRecursiveLock()
 /// close failed after a failed write (disk full) stays half-open inside the library, and
 /// HDF5 1.10's exit-time cleanup of such a file dereferences a null pointer (SIGSEGV in
 /// H5F__close_cb). Its data is being discarded anyway: the process exit closes the descriptor.
+///
+/// HDF5's advisory file locks are turned off (`HDF5_USE_FILE_LOCKING=FALSE`, read when the
+/// library starts): a `flock` belongs to the open descriptor, which a child process started
+/// meanwhile inherits, so a store this process wrote and reopens could stay "locked" by a
+/// child for as long as the child runs. Every output is written under a temporary name and
+/// renamed when complete, so no reader ever sees a file being written; a user's own setting
+/// of the variable is kept.
 private let hdf5Initialised: Bool = {
+    setenv("HDF5_USE_FILE_LOCKING", "FALSE", 0)
     H5dont_atexit()
     H5open()
     probe_h5_silence_errors()
