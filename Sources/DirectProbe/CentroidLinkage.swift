@@ -29,6 +29,8 @@ struct CentroidLinkage {
     private var queue: IndexedMinHeap
     /// Forbidden partners of each slot (symmetric), only for slots that have some.
     private var forbidden: [Int: Set<Int>] = [:]
+    /// Whether a merged slot keeps the forbidden partners of both parts (see `merge`).
+    var inheritsForbiddenPairs = true
 
     /// The candidate pair on top: slot `first` < slot `second` at `distance`.
     struct Pair: Equatable {
@@ -96,12 +98,13 @@ struct CentroidLinkage {
             }
         }
         sizes[b] += sizes[a]
-        let inherited = forbidden[a] ?? []
+        let inherited = inheritsForbiddenPairs ? forbidden[a] ?? [] : []
         remove(a)
         // The merged cluster keeps the forbidden partners of both parts: in forward merging a
         // pair is forbidden because its union overlaps a cluster of another label, and clusters
         // only grow, so the union of a superset still overlaps (the hull only grows, and the
         // witness's points lie inside one live cluster). The pair would be tried and rejected.
+        if !inheritsForbiddenPairs { clearForbidden(b) }
         for partner in inherited where partner != b {
             forbidden[b, default: []].insert(partner)
             forbidden[partner, default: []].insert(b)

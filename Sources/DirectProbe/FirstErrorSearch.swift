@@ -26,6 +26,9 @@ struct FirstErrorSearch {
     let log: RunLog
     let prober: Prober
 
+    /// Whether overlapping pairs lower the upper bound (off: the reference's search as such).
+    var usesWitnesses = true
+
     /// Descent steps per witness (each may solve a pair of large clusters).
     static let descentSteps = 8
 
@@ -37,7 +40,7 @@ struct FirstErrorSearch {
         let stride = Int(Double(m) * rate) + 1
         var bisecting = false
         while low < high {
-            if let found = witness {
+            if usesWitnesses, let found = witness {
                 let lowered = try descend(found)
                 high = min(high, birth(lowered))
                 log.info("State \(high) overlaps (clusters of \(lowered.0.count) and \(lowered.1.count) points)")

@@ -28,6 +28,10 @@ final class OverlapChecker: @unchecked Sendable {
         hyperplanes = HyperplaneCache(capacityBytes: hyperplaneBytes)
     }
 
+    /// Whether pairs are first tried with cheap certificates (reused and centroid-difference
+    /// hyperplanes) before the solver.
+    var usesCertificates = true
+
     /// Separating hyperplanes of recent verdicts, reused when a cluster grows.
     private let hyperplanes: HyperplaneCache
     /// Verdicts proven by reusing a part's hyperplane (for the log).
@@ -113,6 +117,9 @@ final class OverlapChecker: @unchecked Sendable {
     /// clusters with a margin above the overlap tolerance, as the solver's own.
     private func decide(_ a: Cluster, _ b: Cluster, parts: [Cluster]) throws -> (Bool, Method) {
         let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)
+        guard usesCertificates else {
+            return (separability(pointsA, pointsB).verdict == .overlapping, .solver)
+        }
         let scale = max(pointsA.summary?.largestNorm ?? 0, pointsB.summary?.largestNorm ?? 0)
         let tolerance = overlapTolerance(for: pointsA, pointsB, scale: scale)
         // 1. A hyperplane that separated a part of `a` from `b`: only the other parts' points

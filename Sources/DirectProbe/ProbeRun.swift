@@ -13,6 +13,9 @@ public struct ProbeRun {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Progress bars and log echo on stderr.
     public var verbose = true
+    /// Probing's shortcuts (see ``ProbingOptions/shortcuts``); off only to compare with the
+    /// reference's steps as written.
+    public var shortcuts = true
     /// The memory budget (default: the config's `run.memory`, else half the machine's memory).
     public var memory: MemoryBudget? = nil
 
@@ -101,6 +104,7 @@ public struct ProbeRun {
             options.showProgress = verbose
             options.pointCacheBytes = budget.bytes / 8
             options.hyperplaneCacheBytes = budget.bytes / 8
+            options.shortcuts = shortcuts
             options.scratchFolder = scratch
             let result = try timed("probing") {
                 try SetAsidePoints.probe(points, settingAside: setAside, options: options, log: log, scratch: scratch)

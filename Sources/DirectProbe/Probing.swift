@@ -26,6 +26,11 @@ public struct ProbingOptions: Sendable {
     public var showProgress: Bool = true
     /// Bytes of gathered cluster points the overlap checks may keep for reuse.
     public var pointCacheBytes: Int = 256 << 20
+    /// The shortcuts that give the same result with less work: the search's witness jumps,
+    /// certificates before the solver (reused and centroid-difference hyperplanes), and
+    /// forbidden pairs inherited by merged clusters. Off, probing runs the reference's steps
+    /// as written (tests compare the two).
+    public var shortcuts = true
     /// Bytes of separating hyperplanes the overlap checks may keep for reuse.
     public var hyperplaneCacheBytes: Int = 128 << 20
     /// Where large working arrays (centroid tables) are memory-mapped; nil keeps them in memory.
@@ -61,7 +66,8 @@ public struct Prober {
     /// Runs the whole clustering.
     public func run() throws -> ProbingResult {
         let checker = OverlapChecker(geometry: geometry, threads: options.threads, cacheBytes: options.pointCacheBytes,
-                                     hyperplaneBytes: options.hyperplaneCacheBytes)
+                                     hyperplaneBytes: options.shortcuts ? options.hyperplaneCacheBytes : 0)
+        checker.usesCertificates = options.shortcuts
         log.info("Probing to the end...")
         let mergeBar = bar("merge to end", total: points.count)
         let history = try MergeHistory.mergeToEnd(points, kernel: kernel, threads: options.threads,
@@ -80,8 +86,9 @@ public struct Prober {
                                  mergeCount: m, solverCalls: checker.solverCalls)
         }
         log.info("This space is non-linear!")
-        let firstError = try FirstErrorSearch(history: history, checker: checker, log: log, prober: self)
-            .run(endWitness: endWitness, rate: options.rate)
+        var search = FirstErrorSearch(history: history, checker: checker, log: log, prober: self)
+        search.usesWitnesses = options.shortcuts
+        let firstError = try search.run(endWitness: endWitness, rate: options.rate)
         // Restart from the state before the first error; where state 0 itself overlaps, from state 0.
         let restart = max(0, firstError - 1)
         log.info("Found \(restart)-th state is the first error state")
@@ -126,7 +133,9 @@ public struct Prober {
             for (slot, index) in indices.enumerated() {
                 start[index].centroid.withUnsafeBufferPointer { (table.pointer + slot * d).update(from: $0.baseAddress!, count: d) }
             }
-            return try CentroidLinkage(centroids: table, sizes: indices.map { start[$0].count }, dimension: d, kernel: kernel)
+            var linkage = try CentroidLinkage(centroids: table, sizes: indices.map { start[$0].count }, dimension: d, kernel: kernel)
+            linkage.inheritsForbiddenPairs = options.shortcuts
+            return linkage
         }
         var spheres = try SphereIndex(start, scratch: options.scratchFolder)
         let forwardBar = bar("forward merges", total: start.count)
