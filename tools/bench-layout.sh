@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Store layout benchmark: the same generated task converted three ways — contiguous (the
-# layout before 0.2, `--chunk-rows 0`), chunked and memory-mapped (the default), chunked and
-# compressed (`--compress 1`) — then, side by side for each store: its size, the conversion
-# time, one block-reader pass per read pattern (Benchmarks/ store-bench: in-place blocks,
-# copied blocks, label-by-label gathers; best of 5, warm page cache) and `probe` (mode
-# probing on the training split, wall time, best of --probe-runs).
+# Store layout benchmark: the same generated task converted four ways — contiguous (the
+# layout before 0.2, `--chunk-rows 0`), chunked and memory-mapped (the default: whole-page
+# chunks, back to back, one mapped run), chunked with gaps (`--chunk-rows 1001`: chunks that
+# do not fill whole pages, mapped chunk by chunk, blocks across two chunks copied) and
+# chunked and compressed (`--compress 1`) — then, side by side for each store: its size, the
+# conversion time, one block-reader pass per read pattern (Benchmarks/ store-bench:
+# in-place blocks, copied blocks, label-by-label gathers; best of 5, warm page cache) and
+# `probe` (mode probing on the training split, wall time, best of --probe-runs; a run longer
+# than --probe-timeout seconds is stopped and shown as ">N").
 #
 # Usage: tools/bench-layout.sh [--rows 100000] [--dim 768] [--labels 20] [--tangle 0]
-#                              [--probe-runs 1] [--keep DIR]
+#                              [--probe-runs 1] [--probe-timeout 600] [--keep DIR]
 # Needs python3 with numpy (tools/gen-task.py). Builds probe, probe-convert (release, in
 # .build) and store-bench (release, under ${TMPDIR:-/tmp}/directprobe-bench-build, or
 # BENCH_SCRATCH_PATH). The generated data lives in a temporary folder (removed at the end
 # unless --keep DIR names one to keep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows=100000 dim=768 labels=20 tangle=0 probe_runs=1 keep=""
+rows=100000 dim=768 labels=20 tangle=0 probe_runs=1 probe_timeout=600 keep=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
@@ -22,8 +25,9 @@ while [ $# -gt 0 ]; do
     --labels) labels=$2; shift 2 ;;
     --tangle) tangle=$2; shift 2 ;;
     --probe-runs) probe_runs=$2; shift 2 ;;
+    --probe-timeout) probe_timeout=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "bench-layout: unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -42,11 +46,13 @@ rm -f "$work/task/embeddings/synthetic/test/0/1.txt" "$work/task/entities/test.t
 key=synthetic/train/0/1
 now() { date +%s.%N; }
 
+layouts=(contiguous chunked gaps compressed)
 declare -A convert size
-for layout in contiguous chunked compressed; do
+for layout in "${layouts[@]}"; do
   case $layout in
     contiguous) flags=(--chunk-rows 0) ;;
     chunked) flags=() ;;
+    gaps) flags=(--chunk-rows 1001) ;;
     compressed) flags=(--compress 1) ;;
   esac
   cat "$work/task/embeddings/$key.txt" >/dev/null
@@ -58,7 +64,7 @@ for layout in contiguous chunked compressed; do
 done
 
 declare -A probe_s
-for layout in contiguous chunked compressed; do
+for layout in "${layouts[@]}"; do
   cat > "$work/$layout.ini" <<EOF
 [run]
 output_path = $work/results-$layout
@@ -73,15 +79,19 @@ EOF
   best=""
   for _ in $(seq "$probe_runs"); do
     t0=$(now)
-    .build/release/probe --config "$work/$layout.ini" --force --quiet
-    t1=$(now)
-    t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    if timeout "$probe_timeout" .build/release/probe --config "$work/$layout.ini" --force --quiet; then
+      t1=$(now)
+      t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    else
+      t=">$probe_timeout"; best=$t; break
+    fi
     best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
   done
   probe_s[$layout]=$best
-  grep -h "Finish loading embeddings" "$work/results-$layout/log.txt" | sed "s/^.*INFO: /  $layout: /" >&2
+  grep -h "Finish loading embeddings" "$work/results-$layout/log.txt" 2>/dev/null | sed "s/^.*INFO: /  $layout: /" >&2 || true
 done
-for layout in chunked compressed; do
+for layout in chunked gaps compressed; do
+  [[ ${probe_s[$layout]} == ">"* ]] && continue
   for f in clusters.txt vec.txt outside_min.txt inside_mean.txt inside_max.txt; do
     cmp -s "$work/results-contiguous/$f" "$work/results-$layout/$f" || echo "WARNING: $f differs ($layout vs contiguous)"
   done
@@ -89,20 +99,26 @@ done
 
 echo "task: $rows x $dim float32 ($(awk -v b=$((rows * dim * 4)) 'BEGIN { printf "%.0f MB", b / 1e6 }')), $labels labels, tangle $tangle; $(nproc 2>/dev/null || sysctl -n hw.ncpu) cores"
 declare -A pass
-for layout in contiguous chunked compressed; do
+for layout in "${layouts[@]}"; do
   out=$("$bench" "$work/$layout.h5" "$key")
   echo "$out" | head -1 | sed "s|^$work/||"
   for p in blocks read gather; do
     pass[$layout.$p]=$(echo "$out" | awk -v p="$p" '$1 == p { print $2 }')
   done
 done
-printf '\n%-34s %12s %12s %12s\n' "" contiguous chunked compressed
-printf '%-34s %12s %12s %12s\n' "file size (MB)" $(for l in contiguous chunked compressed; do awk -v b="${size[$l]}" 'BEGIN { printf "%.1f ", b / 1e6 }'; done)
-printf '%-34s %12s %12s %12s\n' "probe-convert (s)" "${convert[contiguous]}" "${convert[chunked]}" "${convert[compressed]}"
+row() { printf '%-30s %12s %12s %12s %12s\n' "$@"; }
+echo
+row "" contiguous chunked "chunked,gaps" compressed
+row "file size (MB)" $(for l in "${layouts[@]}"; do awk -v b="${size[$l]}" 'BEGIN { printf "%.1f ", b / 1e6 }'; done)
+row "probe-convert (s)" $(for l in "${layouts[@]}"; do echo "${convert[$l]}"; done)
 for p in blocks read gather; do
-  printf '%-34s %12s %12s %12s\n' "block reader: $p (s)" "${pass[contiguous.$p]}" "${pass[chunked.$p]}" "${pass[compressed.$p]}"
+  row "block reader: $p (s)" $(for l in "${layouts[@]}"; do echo "${pass[$l.$p]}"; done)
 done
-printf '%-34s %12s %12s %12s\n' "probe, mode probing (s)" "${probe_s[contiguous]}" "${probe_s[chunked]}" "${probe_s[compressed]}"
-awk -v c="${probe_s[contiguous]}" -v k="${probe_s[chunked]}" -v z="${probe_s[compressed]}" \
-    -v bc="${pass[contiguous.blocks]}" -v bk="${pass[chunked.blocks]}" -v bz="${pass[compressed.blocks]}" \
-  'BEGIN { printf "\nchunked / contiguous: probe %.2fx, block pass %.2fx; compressed / contiguous: probe %.2fx, block pass %.2fx\n", k / c, bk / bc, z / c, bz / bc }'
+row "probe, mode probing (s)" $(for l in "${layouts[@]}"; do echo "${probe_s[$l]}"; done)
+echo
+for l in chunked gaps compressed; do
+  awk -v name="$l" -v c="${probe_s[contiguous]}" -v k="${probe_s[$l]}" -v bc="${pass[contiguous.blocks]}" -v bk="${pass[$l.blocks]}" \
+      -v rc="${pass[contiguous.read]}" -v rk="${pass[$l.read]}" -v gc="${pass[contiguous.gather]}" -v gk="${pass[$l.gather]}" \
+    'BEGIN { p = (k ~ /^>/) ? "n/a" : sprintf("%.2fx", k / c)
+             printf "%-11s / contiguous: blocks %.2fx, read %.2fx, gather %.2fx, probe %s\n", name, bk / bc, rk / rc, gk / gc, p }'
+done

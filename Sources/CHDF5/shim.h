@@ -26,6 +26,7 @@ static inline size_t probe_h5t_variable(void) { return H5T_VARIABLE; }
 static inline hid_t probe_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
 static inline hid_t probe_h5p_link_create(void) { return H5P_LINK_CREATE; }
 static inline hid_t probe_h5p_file_access(void) { return H5P_FILE_ACCESS; }
+static inline hid_t probe_h5p_dataset_access(void) { return H5P_DATASET_ACCESS; }
 static inline haddr_t probe_haddr_undef(void) { return HADDR_UNDEF; }
 
 /// Silences HDF5's own printing of error stacks; errors are collected instead.

@@ -22,21 +22,23 @@ struct ProbeConvert: ParsableCommand {
           /labels                      the sorted label set (UTF-8 strings)
           /entities/<split>/text       one string per example
           /entities/<split>/label      int32 index into /labels
-          /embeddings/<key>            float32 (n, d), <key> mirroring the text layout,
-                                       e.g. all-MiniLM-L6-v2/train/0/6 (for a single file:
-                                       the name given by --dataset, default its file name)
-        Datasets carry attributes: source, source_bytes, split, model, iteration, layer.
+          /embeddings/<key>            float32 (n, d), <key> mirroring the text
+                                       layout, e.g. all-MiniLM-L6-v2/train/0/6
+                                       (a single file: --dataset, default its name)
+        Datasets carry attributes: source, source_bytes, split, model, iteration,
+        layer.
 
-        Storage: each embeddings matrix is chunked in whole rows (about 2 MiB a chunk by
-        default, or --chunk-rows), uncompressed, every chunk starting on a 4 KiB page of the
-        file, so that probe memory-maps the chunks in place; --compress adds shuffle +
-        deflate (smaller, slower, read through HDF5). --chunk-rows 0 writes the contiguous
-        layout of earlier versions (still read by probe).
+        Storage: each embeddings matrix is chunked in whole rows (about 2 MiB a
+        chunk by default, or --chunk-rows), uncompressed, every chunk starting on a
+        4 KiB page of the file, so that probe memory-maps the chunks in place;
+        --compress adds shuffle + deflate (smaller, slower, read through HDF5).
+        --chunk-rows 0 writes the contiguous layout of earlier versions (still read).
 
-        Values are the correctly rounded float32 of their text (or of the float64 values).
-        Bad input (ragged rows, NaN or infinity, a wrong shape or dtype, a truncated file)
-        stops the conversion with FILE[:LINE:COLUMN] and a non-zero exit; the output is
-        written under a temporary name and appears only when complete.
+        Values are the correctly rounded float32 of their text (or of the float64
+        values). Bad input (ragged rows, NaN or infinity, a wrong shape or dtype, a
+        truncated file) stops the conversion with FILE[:LINE:COLUMN] and a non-zero
+        exit; the output is written under a temporary name and appears only when
+        complete.
         """)
 
     /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.

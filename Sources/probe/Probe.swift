@@ -44,8 +44,10 @@ struct Run: ParsableCommand {
         test labels (DirectProbe): prediction.txt, dis.txt and Acc= in the log.
         Results in run.output_path: clusters.txt, vec.txt, outside_min.txt,
         inside_mean.txt, inside_max.txt, log.txt, summary.json (numbers with 4 decimals).
-        Embeddings may be .txt files (converted once, streaming) or HDF5 stores written by
-        probe-convert, named as store.h5:<key> (e.g. data.h5:all-MiniLM-L6-v2/train/0/6).
+        Embeddings may be .txt files (converted once, streaming), numpy .npy files (2-D
+        float32 read in place through a memory mapping; float64 converted once) or HDF5
+        stores written by probe-convert, named as store.h5:<key> (e.g.
+        data.h5:all-MiniLM-L6-v2/train/0/6), whose chunks are memory-mapped in place.
         """)
 
     @Option(name: .shortAndLong, help: "The configuration file.")
@@ -57,7 +59,7 @@ struct Run: ParsableCommand {
     @Option(help: "Override clustering.mode (probing, prediction, batch_probing).")
     var mode: String?
 
-    @Option(help: "Override data.embeddings_path.")
+    @Option(help: "Override data.embeddings_path (a .txt, a .npy, or store.h5:<key>).")
     var embeddings: String?
 
     @Option(help: "Override clustering.probing_cluster_path.")

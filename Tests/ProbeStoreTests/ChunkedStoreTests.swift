@@ -129,6 +129,36 @@ struct ChunkedStoreTests {
             #expect(all == values.flatMap { $0 })
         }
     }
+
+    @Test("probe-convert: chunked by default, --chunk-rows N, --chunk-rows 0 contiguous, a .npy argument")
+    func commandLine() throws {
+        guard let tool = builtExecutable("probe-convert") else {
+            Issue.record("probe-convert is not built next to the tests")
+            return
+        }
+        let folder = TemporaryFolder()
+        let (values, text) = makeEmbeddings(rows: 40, dim: 6, seed: 12)
+        let source = folder.write("e.txt", text)
+        let npy = folder.write("n.npy", bytes: numpyFile(shape: [40, 6], data: float32Bytes(values.flatMap { $0 })))
+        let runs: [([String], String, StoredLayout)] = [
+            ([source], "/embeddings/e", StoredLayout(kind: .chunked, chunkShape: [40, 6], filterCount: 0, isNativeFloat32: true)),
+            ([source, "--chunk-rows", "16"], "/embeddings/e", StoredLayout(kind: .chunked, chunkShape: [16, 6], filterCount: 0, isNativeFloat32: true)),
+            ([source, "--chunk-rows", "0"], "/embeddings/e", StoredLayout(kind: .contiguous, chunkShape: [], filterCount: 0, isNativeFloat32: true)),
+            ([npy], "/embeddings/n", StoredLayout(kind: .chunked, chunkShape: [40, 6], filterCount: 0, isNativeFloat32: true)),
+        ]
+        for (index, (arguments, dataset, layout)) in runs.enumerated() {
+            let output = folder.file("out\(index).h5")
+            let process = Process()
+            process.executableURL = tool
+            process.arguments = arguments + ["-o", output, "--quiet"]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(arguments)")
+            #expect(try H5File.open(path: output).openDataset(dataset).storedLayout() == layout, "\(arguments)")
+            let matrix = try EmbeddingMatrix(path: output, dataset: dataset)
+            #expect(try matrix.withRows(0..<40) { Array($0) } == values.flatMap { $0 })
+        }
+    }
 }
 
 private func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
