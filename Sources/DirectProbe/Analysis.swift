@@ -129,13 +129,36 @@ public struct Analyzer {
         defer { bar?.finish() }
         let geometry = ClusterGeometry(points: points)
         let pairList = pairs
+        // Where the clusters' points fit in a small budget, each is gathered once (instead of
+        // once per pair), and a cluster measured against single points gets its Gram matrix
+        // (PointHull): a point-to-hull distance is then a small problem.
+        let totalBytes = clusters.reduce(0) { $0 + $1.count } * points.dimension * MemoryLayout<Float>.size
+        let gathered: [PointMatrix]? = totalBytes <= 64 << 20
+            ? try clusters.map { try geometry.pointMatrix($0.members).summarized() } : nil
+        var hulls = [PointHull?](repeating: nil, count: clusters.count)
+        if let gathered {
+            for (i, j) in pairs where clusters[i].count == 1 || clusters[j].count == 1 {
+                for side in [i, j] where clusters[side].count > 1 && clusters[side].count <= PointHull.maximumCount && hulls[side] == nil {
+                    hulls[side] = PointHull(gathered[side])
+                }
+            }
+        }
+        let pointHulls = hulls
         return try parallelMap(pairList.count, threads: threads, progress: bar) { index in
             let (i, j) = pairList[index]
             if let cached = known[NodePair(clusters[i].node, clusters[j].node)] {
                 return ClusterPairDistance(first: i, second: j, distance: cached.distance, lowerBound: cached.lowerBound)
             }
-            let solved = hullDistance(try geometry.pointMatrix(clusters[i].members),
-                                      try geometry.pointMatrix(clusters[j].members), relativeAccuracy: 1e-7)
+            let a = try gathered?[i] ?? geometry.pointMatrix(clusters[i].members)
+            let b = try gathered?[j] ?? geometry.pointMatrix(clusters[j].members)
+            let solved: HullSeparation
+            if b.count == 1, let hull = pointHulls[i] {
+                solved = hull.distance(to: Array(b.point(0)), relativeAccuracy: 1e-7)
+            } else if a.count == 1, let hull = pointHulls[j] {
+                solved = hull.distance(to: Array(a.point(0)), relativeAccuracy: 1e-7)
+            } else {
+                solved = hullDistance(a, b, relativeAccuracy: 1e-7)
+            }
             let overlapping = solved.verdict == .overlapping
             return ClusterPairDistance(first: i, second: j, distance: overlapping ? 0 : solved.upperBound,
                                        lowerBound: overlapping ? 0 : solved.lowerBound)

@@ -84,13 +84,12 @@ public final class PointHull: Sendable {
         // p' = p − c and v = A'p'.
         let shifted = (0..<d).map { Double(p[$0]) - centroid[$0] }
         let pp = shifted.reduce(0) { $0 + $1 * $1 }
+        // One product per point, by hand: callers run many queries on several threads, where
+        // BLAS's own threads would only contend for the same cores.
         var v = [Double](repeating: 0, count: k)
         centred.withUnsafeBufferPointer { a in
             shifted.withUnsafeBufferPointer { x in
-                v.withUnsafeMutableBufferPointer { out in
-                    cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(k), Int32(d), 1, a.baseAddress, Int32(d), x.baseAddress, 1, 0,
-                                out.baseAddress, 1)
-                }
+                for i in 0..<k { v[i] = dot(a.baseAddress! + i * d, x.baseAddress!, d) }
             }
         }
         let scale = max(largestNorm, p.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot())
