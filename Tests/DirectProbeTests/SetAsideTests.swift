@@ -1,6 +1,7 @@
 import Foundation
 import ProbeConfig
 import ProbeStore
+import ProbeReport
 import ResultSchema
 import Testing
 @testable import DirectProbe
@@ -89,6 +90,10 @@ struct SetAsideTests {
         #expect(prediction.count == 150)
         #expect(prediction.allSatisfy { $0.split(separator: "\t").count == 1 + 14 })
         #expect(summary.testCoincident != nil)
+        // The HTML report lists them.
+        let html = try Report(resultFolders: [folder.file("results")]).html()
+        #expect(html.contains("Points set aside: 10 training points"))
+        #expect(html.contains("<td>hoist</td>") && html.contains("<td>homiletic</td>"))
     }
 
     @Test("coincident = error stops before probing and names the lines")

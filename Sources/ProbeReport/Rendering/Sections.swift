@@ -95,6 +95,7 @@ struct RunSection {
             }
         }
         renderLabelTable(into: &m)
+        renderSetAside(into: &m)
         renderClosestPairs(into: &m)
         if let predictions = run.predictions, !predictions.predictions.isEmpty {
             m.element("h3", text: "Test-set predictions (prediction.txt)")
@@ -168,6 +169,21 @@ struct RunSection {
         m.element("details", [("class", "per-label"), ("open", "open")]) { m in
             m.element("summary", text: "Per-label values")
             dataTable(header: header, rows: rows, className: "numbers", into: &m)
+        }
+    }
+
+    /// The training points set aside as singletons (coincident with a point of another
+    /// label), as `summary.json` lists them; the first 200 rows.
+    private func renderSetAside(into m: inout Markup) {
+        guard let setAside = run.summary?.setAside, !setAside.isEmpty else { return }
+        let shown = setAside.prefix(200)
+        m.element("details", [("class", "set-aside")]) { m in
+            m.element("summary", text: "Points set aside: \(setAside.count) training points share their vector with a point of another label (singleton clusters, not probed)")
+            dataTable(header: ["line", "entity", "label", "group"], rows: shown.map { ["\($0.line)", $0.entity, $0.label, "\($0.group)"] },
+                      className: "numbers", into: &m)
+            if setAside.count > shown.count {
+                m.element("p", text: "… and \(setAside.count - shown.count) more in summary.json (set_aside).")
+            }
         }
     }
 
