@@ -23,49 +23,23 @@ struct SeparatingHyperplane: Sendable {
     var bytes: Int { normal.count * MemoryLayout<Float>.size + 64 }
 }
 
-/// Separating hyperplanes of recent separable verdicts, by cluster pair, within a byte budget.
-///
-/// Two generations: entries go into the current one; when it holds half the budget it
-/// becomes the previous one and the old previous one is dropped. A hit in the previous
-/// generation moves the entry back into the current one. So the cache keeps at least the
-/// most recent half of the budget's worth of entries, at O(1) per operation (an exact LRU
-/// over hundreds of thousands of entries would cost more than it saves). Thread-safe.
-final class HyperplaneCache: @unchecked Sendable {
-    private let capacityBytes: Int
-    private var current: [NodePair: SeparatingHyperplane] = [:]
-    private var previous: [NodePair: SeparatingHyperplane] = [:]
-    private var currentBytes = 0
-    private let lock = NSLock()
+/// Separating hyperplanes of recent separable verdicts, by cluster pair, within a byte budget
+/// (a `GenerationalCache`). Thread-safe.
+struct HyperplaneCache: Sendable {
+    private let entries: GenerationalCache<NodePair, SeparatingHyperplane>
 
     /// Creates a cache holding up to about `capacityBytes` of hyperplanes.
     init(capacityBytes: Int) {
-        self.capacityBytes = max(0, capacityBytes)
+        entries = GenerationalCache(capacityBytes: capacityBytes) { $0.bytes }
     }
 
     /// The hyperplane stored for the pair, if any.
     func hyperplane(_ a: Int, _ b: Int) -> SeparatingHyperplane? {
-        lock.lock(); defer { lock.unlock() }
-        let key = NodePair(a, b)
-        if let found = current[key] { return found }
-        guard let found = previous.removeValue(forKey: key) else { return nil }
-        insertLocked(key, found)
-        return found
+        entries.value(NodePair(a, b))
     }
 
     /// Stores the hyperplane of a separable pair.
     func store(_ a: Int, _ b: Int, _ hyperplane: SeparatingHyperplane) {
-        guard capacityBytes > 0 else { return }
-        lock.lock(); defer { lock.unlock() }
-        insertLocked(NodePair(a, b), hyperplane)
-    }
-
-    private func insertLocked(_ key: NodePair, _ value: SeparatingHyperplane) {
-        if let old = current.updateValue(value, forKey: key) { currentBytes -= old.bytes }
-        currentBytes += value.bytes
-        if currentBytes > capacityBytes / 2 {
-            previous = current
-            current = [:]
-            currentBytes = 0
-        }
+        entries.store(NodePair(a, b), hyperplane)
     }
 }

@@ -279,44 +279,22 @@ enum SphereFilter {
     }
 }
 
-/// Gathered cluster points, kept by node id (an immutable point set) up to a byte budget,
-/// least recently used first out. Thread-safe.
-final class PointCache: @unchecked Sendable {
+/// Gathered cluster points (with their summaries), kept by node id (an immutable point set)
+/// within a byte budget (a `GenerationalCache`). Thread-safe.
+struct PointCache: Sendable {
     private let geometry: ClusterGeometry
-    private let capacityBytes: Int
-    private var entries: [Int: (points: PointMatrix, lastUse: Int)] = [:]
-    private var bytes = 0
-    private var clock = 0
-    private let lock = NSLock()
+    private let entries: GenerationalCache<Int, PointMatrix>
 
     init(geometry: ClusterGeometry, capacityBytes: Int) {
         self.geometry = geometry
-        self.capacityBytes = capacityBytes
+        entries = GenerationalCache(capacityBytes: capacityBytes) { $0.values.count * MemoryLayout<Float>.size }
     }
 
     /// The cluster's points, from the cache or gathered from the store.
     func points(_ cluster: Cluster) throws -> PointMatrix {
-        lock.lock()
-        clock += 1
-        if let entry = entries[cluster.node] {
-            entries[cluster.node] = (entry.points, clock)
-            lock.unlock()
-            return entry.points
-        }
-        lock.unlock()
+        if let found = entries.value(cluster.node) { return found }
         let gathered = try geometry.pointMatrix(cluster.members).summarized()
-        let size = gathered.values.count * MemoryLayout<Float>.size
-        guard size <= capacityBytes / 2 else { return gathered }
-        lock.lock()
-        defer { lock.unlock() }
-        if entries[cluster.node] == nil {
-            entries[cluster.node] = (gathered, clock)
-            bytes += size
-            while bytes > capacityBytes, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-                entries[oldest.key] = nil
-                bytes -= oldest.value.points.values.count * MemoryLayout<Float>.size
-            }
-        }
+        entries.store(cluster.node, gathered)
         return gathered
     }
 }
