@@ -156,8 +156,9 @@ public struct EmbeddingTextReader: Sendable {
         return ranges
     }
 
-    /// Parses whole lines in `bytes[start..<end]` into `output`.
-    private func parsePart(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, firstLine: Int,
+    /// Parses whole lines in `bytes[start..<end]` into `output` (internal for the fuzz target
+    /// Fuzz/embeddings-lines, which drives it in memory, without files or threads).
+    func parsePart(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, firstLine: Int,
                            dimension: Int, output: UnsafeMutableBufferPointer<Float>) -> PartResult {
         var result = PartResult()
         var line = firstLine
@@ -239,7 +240,7 @@ private struct PartRange: Sendable {
     let firstLine: Int
 }
 
-private struct PartResult: Sendable {
+struct PartResult: Sendable {
     var rows = 0
     var firstBlankLine: Int? = nil
     var error: InputError? = nil
