@@ -187,12 +187,13 @@ public struct EmbeddingTextReader: Sendable {
                 case .success(let value):
                     out[count] = value
                 case .failure(let problem):
-                    let token = String(decoding: UnsafeBufferPointer(start: bytes + tokenStart, count: min(i - tokenStart, 40)), as: UTF8.self)
+                    // Escaped and shortened in the middle (a long number keeps its exponent visible).
+                    let token = UserText.quoted(UnsafeBufferPointer(start: bytes + tokenStart, count: i - tokenStart))
                     let message: String
                     switch problem {
-                    case .notANumber: message = "'\(token)' is not a decimal number"
-                    case .notFinite: message = "'\(token)' is not finite; embeddings must not contain NaN or infinity"
-                    case .outOfRange: message = "'\(token)' is outside the float32 range"
+                    case .notANumber: message = "\(token) is not a decimal number"
+                    case .notFinite: message = "\(token) is not finite; embeddings must not contain NaN or infinity"
+                    case .outOfRange: message = "\(token) is outside the float32 range"
                     }
                     result.error = InputError(file: path, line: line, column: tokenStart - lineStart + 1, message)
                     return result

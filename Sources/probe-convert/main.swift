@@ -60,10 +60,16 @@ struct ProbeConvert: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
     var quiet = false
 
+    @Flag(help: "On an error, also print the full text of library errors (the HDF5 error stack).")
+    var verbose = false
+
     func validate() throws {
         if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
         if chunkRows < 1 { throw ValidationError("--chunk-rows must be positive") }
         if threads < 1 { throw ValidationError("--threads must be positive") }
+        if let dataset, dataset.trimmingCharacters(in: CharacterSet(charactersIn: "/ ")).isEmpty {
+            throw ValidationError("--dataset needs a name (e.g. --dataset train)")
+        }
     }
 
     func run() throws {
@@ -100,7 +106,7 @@ struct ProbeConvert: ParsableCommand {
             FileHandle.standardError.write(Data("probe-convert: error: \(error)\n".utf8))
             throw ExitCode(1)
         } catch let error as HDF5Error {
-            FileHandle.standardError.write(Data("probe-convert: error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("probe-convert: error: \(verbose ? error.details : error.description)\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -22,9 +22,11 @@ struct Probe: ParsableCommand {
     }
 }
 
-/// Prints an error the way every subcommand does and exits with status 1.
-func fail(_ error: Error) -> ExitCode {
-    FileHandle.standardError.write(Data("probe: error: \(error)\n".utf8))
+/// Prints an error the way every subcommand does and exits with status 1; `verbose` shows
+/// the full text of library errors (the HDF5 error stack).
+func fail(_ error: Error, verbose: Bool = false) -> ExitCode {
+    let text = verbose ? (error as? HDF5Error)?.details ?? "\(error)" : "\(error)"
+    FileHandle.standardError.write(Data("probe: error: \(text)\n".utf8))
     return ExitCode(1)
 }
 
@@ -78,6 +80,9 @@ struct Run: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bars and no log on stderr.")
     var quiet = false
 
+    @Flag(help: "On an error, also print the full text of library errors (the HDF5 error stack).")
+    var verbose = false
+
     func run() throws {
         do {
             var file = try INIFile(contentsOf: URL(fileURLWithPath: config))
@@ -114,7 +119,7 @@ struct Run: ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            throw fail(error)
+            throw fail(error, verbose: verbose)
         }
     }
 }

@@ -525,3 +525,45 @@ struct HighDimensionMemoryTests {
         #expect(MemoryBudget(bytes: 8 << 30).kernelTileRows(dimension: 200_000) == 167)
     }
 }
+
+/// Issue 9 case 13: no Foundation error domains, no raw HDF5 stacks unless --verbose.
+@Suite("Hardening: run messages")
+struct RunMessageTests {
+    @Test("a config path that is a folder, and an output folder under a file, are plain messages")
+    func plainReasons() throws {
+        let folder = TemporaryFolder()
+        #expect { try INIFile(contentsOf: URL(fileURLWithPath: folder.path)) } throws: { error in
+            "\(error)".contains("is a folder, not a config file") && !"\(error)".contains("NSCocoaErrorDomain")
+        }
+        let file = folder.write("plain", "x")
+        #expect { try ResultWriter(folder: file + "/results", force: false) } throws: { error in
+            "\(error)".contains("exists and is not a folder") && !"\(error)".contains("NSCocoaErrorDomain")
+        }
+    }
+
+    @Test("an HDF5 failure is one line; --verbose adds the library's stack")
+    func verbose() throws {
+        let folder = TemporaryFolder()
+        let (points, labels) = threeBlobs()
+        let configuration = try writeTask(in: folder, points: points, labels: labels)
+        FileManager.default.createFile(atPath: folder.file("cut.h5"), contents: Data("\u{89}HDF\r\n\u{1A}\n".utf8) + Data(count: 200))
+        let ini = """
+        [run]
+        output_path = \(folder.file("results"))
+        [data]
+        label_set_path = \(configuration.labelSetPath)
+        entities_path = \(configuration.entitiesPath)
+        embeddings_path = \(folder.file("cut.h5")):x
+        [clustering]
+        mode = probing
+        rate = 0.05
+        """
+        let config = folder.write("config.ini", ini)
+        guard let short = try runProbe(["-c", config, "--quiet"]), let long = try runProbe(["-c", config, "--quiet", "--verbose"]) else {
+            Issue.record("probe is not built next to the tests"); return
+        }
+        #expect(short.status == 1 && long.status == 1)
+        #expect(short.stderr.contains("cut.h5") && !short.stderr.contains("(H5F") && !short.stderr.contains("HDF5-DIAG"), "\(short.stderr)")
+        #expect(long.stderr.contains("(H5F"), "\(long.stderr)")
+    }
+}
