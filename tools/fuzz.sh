@@ -25,8 +25,8 @@ targets=(
   "clusters|ProbeStore/ClusterFile.swift ProbeStore/InputError.swift|4096"
   # The reader runs a Dispatch write queue per file, whose pooled threads look like a leak to
   # LeakSanitizer's per-input check (and make it scan the heap each time): leaks off there.
-  "embeddings-text|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift|4096|-detect_leaks=0"
-  "embeddings-lines|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift|4096"
+  "embeddings-text|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift ProbeStore/UserText.swift|4096|-detect_leaks=0"
+  "embeddings-lines|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift ProbeStore/UserText.swift|4096"
   "ini|$(cd Sources && echo ProbeConfig/*.swift)|4096"
   # --- .npy header reader (NumpyHeader.parse): the lead adds it here after merging the npy branch, e.g.
   # "npy-header|ProbeStore/NumpyHeader.swift ProbeStore/InputError.swift|1024"
