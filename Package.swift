@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport"]),
         .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry"]),
         // Fixtures/ holds copies of the reference's outputs; tests find them through #filePath.
-        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry"],
+        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeKernels"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,6 +3,7 @@ import ProbeConfig
 @testable import ProbeStore
 import Testing
 @testable import DirectProbe
+import ProbeKernels
 
 /// Three separated blobs of 12 points in 4 dimensions, labels a, b, c, scaled by `scale`.
 func threeBlobs(scale: Double = 1, seed: UInt64 = 7) -> (points: [[Float]], labels: [String]) {
@@ -565,5 +566,50 @@ struct RunMessageTests {
         #expect(short.status == 1 && long.status == 1)
         #expect(short.stderr.contains("cut.h5") && !short.stderr.contains("(H5F") && !short.stderr.contains("HDF5-DIAG"), "\(short.stderr)")
         #expect(long.stderr.contains("(H5F"), "\(long.stderr)")
+    }
+}
+
+/// Collects what a progress display draws.
+final class DrawnText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [String] = []
+    func append(_ text: String) { lock.lock(); parts.append(text); lock.unlock() }
+    var lines: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return parts.joined().split(whereSeparator: { $0 == "\r" || $0 == "\n" }).map(String.init)
+    }
+}
+
+/// Issue 9 case 14: progress displays tell the truth.
+@Suite("Hardening: progress")
+struct ProgressTests {
+    @Test("forward merging shows merges tried, clusters left and a rate, not a percentage")
+    func counter() {
+        let drawn = DrawnText()
+        let counter = ProgressCounter("forward merges", counting: "merges tried", enabled: true, output: drawn.append)
+        counter.update(12, note: "3 accepted, 40 clusters left", force: true)
+        counter.finish()
+        let line = drawn.lines.first ?? ""
+        #expect(line.hasPrefix("forward merges: 12 merges tried, 3 accepted, 40 clusters left, "), "\(line)")
+        #expect(line.contains("/s") && !line.contains("%"))
+    }
+
+    @Test("merge to end reaches 100% (its total is the number of merges, not of points)")
+    func mergeToEnd() throws {
+        let folder = TemporaryFolder()
+        let (points, labels) = threeBlobs()
+        try writeMatrixStore(folder.file("p.h5"), rows: points, columns: 4)
+        let labelSet = LabelSet(["a", "b", "c"])
+        let indices = labels.map { Int32(labelSet.index(of: $0) ?? 0) }
+        let data = try LabeledPoints(matrix: EmbeddingMatrix(path: folder.file("p.h5"), dataset: "/embeddings/x"),
+                                     labels: indices, labelSet: labelSet, source: "p.h5")
+        let drawn = DrawnText()
+        let total = MergeHistory.mergeCount(labels: indices)
+        #expect(total == 33)
+        let bar = ProgressBar("merge to end", total: Double(total), enabled: true, output: drawn.append)
+        let history = try MergeHistory.mergeToEnd(data, kernel: DistanceKernel(threadCount: 1), threads: 1, progress: bar)
+        bar.finish()
+        #expect(history.merges.count == total)
+        #expect(drawn.lines.last?.contains("100%") == true, "\(drawn.lines.last ?? "")")
     }
 }
