@@ -120,7 +120,9 @@ public struct BatchProbe {
                                          scratch: scratch, log: log)
                 try FileManager.default.createDirectory(atPath: (recordPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 let atomic = AtomicOutput(finalPath: recordPath)
-                guard FileManager.default.createFile(atPath: atomic.temporaryPath, contents: try JSONEncoder().encode(record)) else {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]  // the same record is the same bytes
+                guard FileManager.default.createFile(atPath: atomic.temporaryPath, contents: try encoder.encode(record)) else {
                     throw InputError(file: recordPath, "cannot write the batch record")
                 }
                 try atomic.commit()

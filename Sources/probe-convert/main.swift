@@ -28,7 +28,8 @@ struct ProbeConvert: ParsableCommand {
         Values are the correctly rounded float32 of their text. Bad input stops the
         conversion with FILE:LINE:COLUMN and a non-zero exit; the output is written under
         a temporary name and appears only when complete.
-        """)
+        """,
+        version: "probe-convert \(ProbeVersion.string)")
 
     /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.
     static func main() {
@@ -52,7 +53,7 @@ struct ProbeConvert: ParsableCommand {
     var chunkRows: Int = 1024
 
     @Option(help: "Parser threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Flag(help: "Replace an existing output file (only once the new one is complete).")
     var force = false
@@ -66,7 +67,7 @@ struct ProbeConvert: ParsableCommand {
     func validate() throws {
         if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
         if chunkRows < 1 { throw ValidationError("--chunk-rows must be positive") }
-        if threads < 1 { throw ValidationError("--threads must be positive") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let dataset, dataset.trimmingCharacters(in: CharacterSet(charactersIn: "/ ")).isEmpty {
             throw ValidationError("--dataset needs a name (e.g. --dataset train)")
         }
@@ -74,7 +75,7 @@ struct ProbeConvert: ParsableCommand {
 
     func run() throws {
         var options = ConversionOptions()
-        options.threads = threads
+        options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         options.overwrite = force
         options.showProgress = !quiet
         if let compress { options.storage = .compressed(chunkRows: chunkRows, level: compress) }

@@ -12,6 +12,7 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Probe embedding spaces with DirectProbe and the closer-look measures.",
+        version: "probe \(ProbeVersion.string)",
         subcommands: [Run.self, Compare.self, ReportCommand.self],
         defaultSubcommand: Run.self)
 
@@ -45,9 +46,10 @@ struct Run: ParsableCommand {
         With data.test_entities_path and data.test_embeddings_path, also predicts the
         test labels (DirectProbe): prediction.txt, dis.txt and Acc= in the log.
         Results in run.output_path: clusters.txt, vec.txt, outside_min.txt,
-        inside_mean.txt, inside_max.txt, log.txt, summary.json (numbers with 4 decimals).
-        Embeddings may be .txt files (converted once, streaming) or HDF5 stores written by
-        probe-convert, named as store.h5:<key> (e.g. data.h5:all-MiniLM-L6-v2/train/0/6).
+        inside_mean.txt, inside_max.txt, log.txt, summary.json (numbers with 4
+        decimals). Embeddings may be .txt files (converted once, streaming) or HDF5
+        stores written by probe-convert, named as store.h5:<key>
+        (e.g. data.h5:all-MiniLM-L6-v2/train/0/6).
         """)
 
     @Option(name: .shortAndLong, help: "The configuration file.")
@@ -56,7 +58,7 @@ struct Run: ParsableCommand {
     @Option(help: "Override run.output_path.")
     var output: String?
 
-    @Option(help: "Override clustering.mode (probing, prediction, batch_probing).")
+    @Option(help: "Override clustering.mode: probing, prediction or batch_probing (default: the config's).")
     var mode: String?
 
     @Option(help: "Override data.embeddings_path.")
@@ -65,11 +67,11 @@ struct Run: ParsableCommand {
     @Option(help: "Override clustering.probing_cluster_path.")
     var clusters: String?
 
-    @Option(help: "Override clustering.rate.")
+    @Option(help: "Override clustering.rate, between 0 and 1 (default: the config's).")
     var rate: String?
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: "Memory budget, e.g. 1G (overrides run.memory; default: half the machine's memory).")
     var memory: String?
@@ -83,7 +85,12 @@ struct Run: ParsableCommand {
     @Flag(help: "On an error, also print the full text of library errors (the HDF5 error stack).")
     var verbose = false
 
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
+        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         do {
             var file = try INIFile(contentsOf: URL(fileURLWithPath: config))
             let overrides: [(String, String, String?)] = [

@@ -613,3 +613,94 @@ struct ProgressTests {
         #expect(drawn.lines.last?.contains("100%") == true, "\(drawn.lines.last ?? "")")
     }
 }
+
+/// Issue 9 case 15: the command-line interface.
+@Suite("Hardening: command line")
+struct CommandLineTests {
+    @Test("--version on both tools")
+    func version() throws {
+        for tool in ["probe", "probe-convert"] {
+            guard let result = try runBuilt(tool, ["--version"]) else { Issue.record("\(tool) is not built"); return }
+            #expect(result.status == 0)
+            #expect(result.stdout == "\(tool) \(ProbeVersion.string)\n")
+        }
+    }
+
+    @Test("--threads 0 is an error on both tools")
+    func zeroThreads() throws {
+        let folder = TemporaryFolder()
+        for arguments in [["run", "--threads", "0"], ["x.txt", "-o", "x.h5", "--threads", "0"]] {
+            let tool = arguments[0] == "run" ? "probe" : "probe-convert"
+            guard let result = try runBuilt(tool, arguments, in: folder.path) else { Issue.record("\(tool) is not built"); return }
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("--threads must be at least 1"), "\(result.stderr)")
+        }
+    }
+
+    @Test("help: defaults shown once, --rate and --mode say theirs, no line past 80 columns")
+    func help() throws {
+        guard let result = try runBuilt("probe", ["run", "--help"], environment: ["COLUMNS": "80"]) else { Issue.record("probe is not built"); return }
+        let text = result.stdout
+        #expect(text.contains("Worker threads (default: all cores).") && !text.contains("(default: all cores). (default"))
+        let flat = text.replacingOccurrences(of: "\n", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("Override clustering.rate, between 0 and 1 (default: the config's)"))
+        #expect(flat.contains("(default: the config's)."))
+        let long = text.split(separator: "\n").filter { $0.count > 80 && !$0.hasPrefix("USAGE:") }
+        #expect(long.isEmpty, "\(long)")
+    }
+
+    @Test("memory = 12Q in config.ini names the file, the line and the key")
+    func badMemory() throws {
+        let ini = "[run]\noutput_path = out\nmemory = 12Q\n[data]\nlabel_set_path = t\nentities_path = e\nembeddings_path = x\n[clustering]\nmode = probing\nrate = 0.05\n"
+        #expect { try ProbeConfiguration(INIFile(parsing: ini, path: "my.ini")) } throws: { error in
+            let text = "\(error)"
+            return text.contains("my.ini:3") && text.contains("memory") && text.contains("12Q")
+        }
+    }
+
+    @Test("probe compare fails on result folders with no label in common")
+    func disjointCompare() throws {
+        let folder = TemporaryFolder()
+        folder.write("a/vec.txt", "x---y,1.0\n")
+        folder.write("a/outside_min.txt", "x,1.0\ny,1.0\n")
+        folder.write("b/vec.txt", "p---q,2.0\n")
+        folder.write("b/outside_min.txt", "p,2.0\nq,2.0\n")
+        #expect { try SpaceComparison.compare(folder.file("a"), folder.file("b")) } throws: { error in
+            "\(error)".contains("no label and no label pair in common")
+        }
+        let result = try runProbe(["compare", folder.file("a"), folder.file("b")])
+        #expect(result?.status == 1)
+    }
+
+    @Test(".batch-cache records are JSON with sorted keys")
+    func sortedCache() throws {
+        let folder = TemporaryFolder()
+        let data = casesFolder.appendingPathComponent("syn-batch/data").path
+        let ini = """
+        [run]
+        output_path = \(folder.file("batch"))
+        [data]
+        common = \(data)
+        label_set_path = ${common}/labels/tags.txt
+        entities_path = ${common}/entities/train.txt
+        batch_embeddings_path = ${common}/embeddings/synthetic/train
+        [clustering]
+        mode = batch_probing
+        rate = 0.05
+        probing_cluster_path = \(casesFolder.appendingPathComponent("syn-batch/expected-probe/clusters.txt").path)
+        """
+        var batch = BatchProbe(configuration: try ProbeConfiguration(INIFile(parsing: ini)))
+        batch.verbose = false
+        batch.threads = 2
+        _ = try batch.run()
+        let cache = folder.file("batch/.batch-cache")
+        let records = try FolderWalk.files(under: cache).filter { $0.hasSuffix(".json") }
+        #expect(!records.isEmpty)
+        for record in records {
+            let text = try String(contentsOfFile: (cache as NSString).appendingPathComponent(record), encoding: .utf8)
+            let keys = ["clusters", "inside_max", "inside_mean", "key", "linear", "outside_min", "seconds", "vec"]
+            let positions = keys.compactMap { text.range(of: "\"\($0)\":")?.lowerBound }
+            #expect(positions.count == keys.count && positions == positions.sorted(), "\(record)")
+        }
+    }
+}
