@@ -22,12 +22,12 @@ mkdir -p "$out"
 # name|library sources (relative to Sources/)|max input length|extra libFuzzer flags
 targets=(
   "decimal|ProbeStore/DecimalParser.swift|64"
-  "clusters|ProbeStore/ClusterFile.swift ProbeStore/InputError.swift|4096"
+  "clusters|ProbeStore/ClusterFile.swift ProbeStore/InputError.swift|512"
   # The reader runs a Dispatch write queue per file, whose pooled threads look like a leak to
   # LeakSanitizer's per-input check (and make it scan the heap each time): leaks off there.
   "embeddings-text|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift ProbeStore/UserText.swift|4096|-detect_leaks=0"
-  "embeddings-lines|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift ProbeStore/UserText.swift|4096"
-  "ini|$(cd Sources && echo ProbeConfig/*.swift)|4096"
+  "embeddings-lines|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift ProbeStore/UserText.swift|1024"
+  "ini|$(cd Sources && echo ProbeConfig/*.swift)|1024"
   # --- .npy header reader (NumpyHeader.parse): the lead adds it here after merging the npy branch, e.g.
   # "npy-header|ProbeStore/NumpyHeader.swift ProbeStore/InputError.swift|1024"
   # with Fuzz/npy-header/Target.swift and a seed corpus of real .npy headers. ---
