@@ -20,14 +20,18 @@ struct ProbeConvert: ParsableCommand {
           /labels                      the sorted label set (UTF-8 strings)
           /entities/<split>/text       one string per example
           /entities/<split>/label      int32 index into /labels
-          /embeddings/<key>            float32 (n, d), <key> mirroring the text layout,
-                                       e.g. all-MiniLM-L6-v2/train/0/6 (for a single file:
-                                       the name given by --dataset, default its file name)
-        Datasets carry attributes: source, source_bytes, split, model, iteration, layer.
+          /embeddings/<key>            float32 (n, d), <key> mirroring the text
+                                       layout, e.g. all-MiniLM-L6-v2/train/0/6
+                                       (for a single file: --dataset, default
+                                       its file name)
+        Datasets carry attributes: source, source_bytes, split, model,
+        iteration, layer.
 
-        Values are the correctly rounded float32 of their text. Bad input stops the
-        conversion with FILE:LINE:COLUMN and a non-zero exit; the output is written under
-        a temporary name and appears only when complete.
+        Values are the correctly rounded float32 of their text. Bad input stops
+        the conversion with FILE:LINE:COLUMN and a non-zero exit; the output is
+        written under a temporary name and appears only when complete. The
+        output may not be an input, lie inside SRC's folders, or be anything
+        but a regular file.
         """,
         version: "probe-convert \(ProbeVersion.string)")
 

@@ -136,11 +136,12 @@ struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two result folders (e.g. before and after fine-tuning).",
         discussion: """
-        Prints the Pearson correlation of the two label-pair distance vectors (vec.txt),
-        each label's minimum distance (outside_min.txt) in both spaces and its change, how
-        many labels moved apart or closer, and how far each label's centroid moved when the
-        same points are probed in both spaces (embeddings from each folder's summary.json,
-        or --embeddings-a/--embeddings-b).
+        Prints the Pearson correlation of the two label-pair distance vectors
+        (vec.txt), each label's minimum distance (outside_min.txt) in both spaces
+        and its change, how many labels moved apart or closer, and how far each
+        label's centroid moved when the same points are probed in both spaces
+        (embeddings from each folder's summary.json, or --embeddings-a and
+        --embeddings-b). Folders with no label in common are an error.
         """)
 
     @Argument(help: "The first result folder (e.g. before fine-tuning).")
@@ -178,13 +179,15 @@ struct Compare: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write an HTML report (inline SVG plots, no network) of result folders.",
+        abstract: "Write an HTML report (inline SVG plots) of result folders.",
         discussion: """
-        Each folder is a probing/prediction run (vec.txt, outside_min.txt, … and summary.json)
-        or a batch run (batch_vec/, outside_min/, …). A run gets per-label inside/outside
-        distances and a heat map of label-pair distances; a batch gets the minimum distance
-        per label across layers and across fine-tuning iterations, the mean label-pair
-        distance per layer, and linearity per layer.
+        Each folder is a probing/prediction run (vec.txt, outside_min.txt, … and
+        summary.json) or a batch run (batch_vec/, outside_min/, …). A run gets
+        per-label inside/outside distances and a heat map of label-pair
+        distances; a batch gets the minimum distance per label across layers and
+        across fine-tuning iterations, the mean label-pair distance per layer,
+        and linearity per layer. The page needs no network. An existing FILE is
+        replaced only with --force.
         """)
 
     @Argument(help: "Result folders.")
