@@ -711,3 +711,47 @@ struct CommandLineTests {
         }
     }
 }
+
+/// Issue 9 case 6 in batch probing: the batch summary names the mixed clusters too.
+@Suite("Hardening: mixed-label clusters in a batch")
+struct BatchMixedLabelTests {
+    @Test("a batch over a clusters.txt with a merged two-label cluster warns and records it")
+    func batch() throws {
+        let folder = TemporaryFolder()
+        let data = casesFolder.appendingPathComponent("syn-batch/data").path
+        let entities = try String(contentsOfFile: data + "/entities/train.txt", encoding: .utf8).split(separator: "\n").map { String($0.split(separator: "\t")[1]) }
+        var numbers = try String(contentsOfFile: casesFolder.appendingPathComponent("syn-batch/expected-probe/clusters.txt").path, encoding: .utf8)
+            .split(separator: "\n").compactMap { Int($0) }
+        // Merge the first point's cluster with the first cluster of another label.
+        let target = numbers[0], targetLabel = entities[0]
+        guard let other = numbers.indices.first(where: { entities[$0] != targetLabel && numbers[$0] != target }).map({ numbers[$0] }) else {
+            Issue.record("the fixture has one label only"); return
+        }
+        numbers = numbers.map { $0 == other ? target : $0 }
+        var expected: [String: Int] = [:]
+        for (index, number) in numbers.enumerated() where number == target { expected[entities[index], default: 0] += 1 }
+        let ini = """
+        [run]
+        output_path = \(folder.file("batch"))
+        [data]
+        common = \(data)
+        label_set_path = ${common}/labels/tags.txt
+        entities_path = ${common}/entities/train.txt
+        batch_embeddings_path = ${common}/embeddings/synthetic/train
+        [clustering]
+        mode = batch_probing
+        rate = 0.05
+        probing_cluster_path = \(folder.write("clusters.txt", numbers.map { "\($0)\n" }.joined()))
+        """
+        var batch = BatchProbe(configuration: try ProbeConfiguration(INIFile(parsing: ini)))
+        batch.verbose = false
+        batch.threads = 2
+        _ = try batch.run()
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("batch/summary.json")))) as? [String: Any]
+        let mixed = summary?["mixed_label_clusters"] as? [[String: Any]]
+        #expect(mixed?.count == 1)
+        #expect(mixed?.first?["cluster"] as? Int == target)
+        #expect(mixed?.first?["counts"] as? [String: Int] == expected)
+        #expect(try String(contentsOfFile: folder.file("batch/log.txt"), encoding: .utf8).contains("WARNING: 1 cluster(s)"))
+    }
+}
