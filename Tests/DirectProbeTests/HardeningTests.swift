@@ -755,3 +755,52 @@ struct BatchMixedLabelTests {
         #expect(try String(contentsOfFile: folder.file("batch/log.txt"), encoding: .utf8).contains("WARNING: 1 cluster(s)"))
     }
 }
+
+/// Issue 9 case 5 in batch probing: each layer's units are chosen from its own values.
+@Suite("Hardening: units in a batch")
+struct BatchUnitTests {
+    @Test("iteration 0 scaled by 1e20 gives the same verdicts and the CSV values times 1e20")
+    func scaled() throws {
+        let folder = TemporaryFolder()
+        let data = casesFolder.appendingPathComponent("syn-batch/data").path
+        let source = data + "/embeddings/synthetic/train/0"
+        for layer in try FolderWalk.entries(of: source) where layer.hasSuffix(".txt") {
+            let text = try String(contentsOfFile: source + "/" + layer, encoding: .utf8)
+            let scaled = text.split(separator: "\n").map { line in
+                line.split(separator: " ").map { String(format: "%.9e", (Double($0) ?? 0) * 1e20) }.joined(separator: " ")
+            }.joined(separator: "\n") + "\n"
+            folder.write("layers/0/\(layer)", scaled)
+            folder.write("plain/0/\(layer)", text)
+        }
+        func run(_ layers: String) throws -> BatchProbe.Outcome {
+            let ini = """
+            [run]
+            output_path = \(folder.file("out-" + layers))
+            [data]
+            common = \(data)
+            label_set_path = ${common}/labels/tags.txt
+            entities_path = ${common}/entities/train.txt
+            batch_embeddings_path = \(folder.file(layers))
+            [clustering]
+            mode = batch_probing
+            rate = 0.05
+            probing_cluster_path = \(casesFolder.appendingPathComponent("syn-batch/expected-probe/clusters.txt").path)
+            """
+            var batch = BatchProbe(configuration: try ProbeConfiguration(INIFile(parsing: ini)))
+            batch.verbose = false
+            batch.threads = 2
+            return try batch.run()
+        }
+        let plain = try run("plain"), scaled = try run("layers")
+        #expect(plain.linear == scaled.linear)
+        #expect(plain.linear["0"]?.values.contains(true) == true, "no separable layer: the values would all be 0")
+        let rowsA = try String(contentsOfFile: folder.file("out-plain/inside_max/0.txt"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let rowsB = try String(contentsOfFile: folder.file("out-layers/inside_max/0.txt"), encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rowsA.count == rowsB.count && !rowsA.isEmpty)
+        for (x, y) in zip(rowsA, rowsB) {
+            let u = x.split(separator: ",").dropFirst().compactMap { Double($0) }, v = y.split(separator: ",").dropFirst().compactMap { Double($0) }
+            #expect(u.count == v.count)
+            for (p, q) in zip(u, v) { #expect(abs(q / 1e20 - p) <= 1e-3 * max(1, p), "\(q) vs \(p)") }
+        }
+    }
+}
