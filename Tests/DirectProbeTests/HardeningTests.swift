@@ -804,3 +804,22 @@ struct BatchUnitTests {
         }
     }
 }
+
+/// Issue 10 item 2: signal handling belongs to the executables.
+@Suite("Signal ownership")
+struct SignalOwnershipTests {
+    @Test("no library source installs a signal handler")
+    func librariesInstallNone() throws {
+        let sources = repositoryRoot.appendingPathComponent("Sources").path
+        let executables: Set<String> = ["probe", "probe-convert", "ProbeCommandLine"]
+        var offenders: [String] = []
+        for file in try FolderWalk.files(under: sources) where file.hasSuffix(".swift") {
+            guard let module = file.split(separator: "/").first, !executables.contains(String(module)) else { continue }
+            let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+            for call in ["sigaction(", "signal(SIG", "signal(sig", "DispatchSource.makeSignalSource"] where text.contains(call) {
+                offenders.append("\(file): \(call)")
+            }
+        }
+        #expect(offenders.isEmpty, "\(offenders)")
+    }
+}
