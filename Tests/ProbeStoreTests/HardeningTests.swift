@@ -260,3 +260,22 @@ struct MessageTests {
         #expect(!result.stderr.contains("HDF5"))
     }
 }
+
+/// Issue 9 case 13: HDF5 error stacks as HDF5 1.10 reports them, reduced to one line.
+@Suite("Hardening: HDF5 messages")
+struct HDF5MessageTests {
+    @Test("a missing compression filter names the filter and what to do, not the plugin search")
+    func missingFilter() {
+        // The stack libhdf5 1.10 reports for an h5py LZF dataset (collected by the shim's walker).
+        let stack = "can't read data (H5Dread); can't read data (H5D__read); unable to read raw data chunk (H5D__chunk_read); data pipeline read failed (H5D__chunk_lock); required filter 'lzf' is not registered (H5Z_pipeline); search in path table failed (H5PL_load); search in path /usr/lib/hdf5/plugins encountered an error (H5PL__find_plugin_in_path_table); can't open directory: /usr/lib/hdf5/plugins (H5PL__find_plugin_in_path)"
+        let error = HDF5Error(operation: "read rows 0..<10 of /embeddings/x in a.h5", stack: stack)
+        #expect(error.description == "HDF5: read rows 0..<10 of /embeddings/x in a.h5 failed: required filter 'lzf' is not registered; the dataset uses a compression filter this HDF5 library lacks; rewrite it with gzip/deflate or uncompressed (e.g. probe-convert)")
+        #expect(error.details.contains("H5PL__find_plugin_in_path"))
+    }
+
+    @Test("a system error inside the stack is the reason")
+    func systemReason() {
+        let stack = "can't write data (H5Dwrite); file write failed: time = Wed Dec  2 00:47:01 2026\n, filename = 'x.h5', file descriptor = 5, errno = 28, error message = 'No space left on device', buf = 0x1 (H5FD__sec2_write)"
+        #expect(HDF5Error(operation: "write rows 0..<5 of /e in x.h5", stack: stack).description == "HDF5: write rows 0..<5 of /e in x.h5 failed: No space left on device")
+    }
+}

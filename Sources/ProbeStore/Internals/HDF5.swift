@@ -29,9 +29,10 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
         if let range = stack.range(of: "error message = '"), let end = stack[range.upperBound...].firstIndex(of: "'") {
             return String(stack[range.upperBound..<end])
         }
-        // Entries are "description (function)", outermost first; the innermost is the most specific.
+        // Entries are "description (function)", outermost first; the innermost is the most
+        // specific, except below a missing filter, where the plugin search adds noise.
         let entries = stack.components(separatedBy: "; ")
-        let innermost = entries.last ?? stack
+        let innermost = entries.first { $0.contains("required filter") } ?? entries.last ?? stack
         let text = innermost.range(of: " (", options: .backwards).map { String(innermost[..<$0.lowerBound]) } ?? innermost
         return UserText.escaped(Array(text.split(separator: "\n").first.map(String.init)?.utf8 ?? text.utf8))
     }
@@ -39,7 +40,7 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
     private var hint: String? {
         if stack.contains("truncated file") { return "the file is incomplete (an interrupted copy or write?); copy or convert it again" }
         if stack.contains("file signature not found") { return "this is not an HDF5 file" }
-        if stack.contains("filter") && (stack.contains("not available") || stack.contains("can't open")) {
+        if stack.contains("required filter") || (stack.contains("filter") && stack.contains("not available")) {
             return "the dataset uses a compression filter this HDF5 library lacks; rewrite it with gzip/deflate or uncompressed (e.g. probe-convert)"
         }
         if stack.contains("name parameter cannot be an empty string") { return "give a non-empty dataset name" }
