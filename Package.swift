@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport", "ResultSchema"]),
         .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry"]),
         // Fixtures/ holds copies of the reference's outputs; tests find them through #filePath.
-        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeReport", "ResultSchema"],
+        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeReport", "ResultSchema", "ProbeKernels"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -54,6 +54,10 @@ public struct SpaceComparison: Codable, Sendable {
                                        centroid_displacement: nil, relative_displacement: nil))
         }
 
+        guard !common.isEmpty || !changes.isEmpty else {
+            throw InputError(file: b, "no label and no label pair in common with \(a) (labels \(minA.prefix(3).map(\.0).joined(separator: ", "))… vs \(minB.keys.sorted().prefix(3).joined(separator: ", "))…); compare two results of the same task")
+        }
+
         var note: String? = nil
         do {
             let inputsA = try recordedInputs(a), inputsB = try recordedInputs(b)

@@ -69,7 +69,7 @@ public struct Prober {
                                      hyperplaneBytes: options.shortcuts ? options.hyperplaneCacheBytes : 0)
         checker.usesCertificates = options.shortcuts
         log.info("Probing to the end...")
-        let mergeBar = bar("merge to end", total: points.count)
+        let mergeBar = bar("merge to end", total: MergeHistory.mergeCount(labels: points.labels))
         let history = try MergeHistory.mergeToEnd(points, kernel: kernel, threads: options.threads,
                                                      scratch: options.scratchFolder, progress: mergeBar)
         mergeBar?.finish()
@@ -138,7 +138,8 @@ public struct Prober {
             return linkage
         }
         var spheres = try SphereIndex(start, scratch: options.scratchFolder)
-        let forwardBar = bar("forward merges", total: start.count)
+        // How many merges will be tried is not known in advance: a counter, not a percentage.
+        let forwardBar = options.showProgress ? ProgressCounter("forward merges", counting: "merges tried") : nil
         var attempts = 0, accepted = 0
         var lastReport = Date()
         while true {
@@ -150,7 +151,7 @@ public struct Prober {
             }
             guard let (label, pair) = best else { break }
             attempts += 1
-            forwardBar?.update(Double(attempts))
+            forwardBar?.update(attempts, note: "\(accepted) accepted, \(start.count - accepted) clusters left")
             if Date().timeIntervalSince(lastReport) >= 30 {
                 lastReport = Date()
                 log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted, \(start.count - accepted) clusters, \(checker.solverCalls) overlap solver calls, \(checker.reusedHyperplanes) reused hyperplanes, \(checker.centroidCertificates) centroid certificates")

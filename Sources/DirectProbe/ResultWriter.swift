@@ -19,11 +19,7 @@ public struct ResultWriter: Sendable {
                 throw InputError(file: folder, "the output folder is not empty (\(entries.count) entries); choose another output_path or pass --force to overwrite the result files")
             }
         } else {
-            do {
-                try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw InputError(file: folder, "cannot create the output folder: \(error.localizedDescription)")
-            }
+            try OutputTarget.createFolder(folder)
         }
     }
 

@@ -57,6 +57,10 @@ public struct INIFile: Sendable, Equatable {
     ///   ``DuplicateSectionError``, ``DuplicateKeyError``).
     public init(contentsOf url: URL) throws {
         let path = url.isFileURL ? url.path : url.absoluteString
+        var isDirectory: ObjCBool = false
+        if url.isFileURL, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw INIReadError(path: path, reason: "is a folder, not a config file; name the config.ini inside it (e.g. -c \((path as NSString).appendingPathComponent("config.ini")))")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -187,12 +191,18 @@ public struct INIFile: Sendable, Equatable {
         return store.values[key] ?? defaults.values[key]
     }
 
+    /// The POSIX reason of a read error ("No such file or directory"), never a raw
+    /// "NSCocoaErrorDomain error 256".
     private static func reason(for error: any Error) -> String {
         let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return underlying.localizedDescription
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
         }
-        return nsError.localizedDescription
+        switch CocoaError.Code(rawValue: nsError.code) {
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "No such file or directory"
+        case .fileReadNoPermission: return "Permission denied"
+        default: return nsError.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(nsError.code))) : "read error \(nsError.code)"
+        }
     }
 }
 
@@ -234,7 +244,26 @@ struct SectionStore: Sendable, Equatable {
     }
 }
 
-/// `text` in single quotes, as Python's `repr` shows strings in its messages.
+/// `text` in single quotes, as Python's `repr` shows strings in its messages: newlines,
+/// tabs and other control characters escaped, never echoed raw to a terminal.
 func quoted(_ text: some StringProtocol) -> String {
-    "'" + text.replacingOccurrences(of: "\n", with: "\\n") + "'"
+    var result = "'"
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\n": result += "\\n"
+        case "\t": result += "\\t"
+        case "\r": result += "\\r"
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+                result += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(2)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return result + "'"
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

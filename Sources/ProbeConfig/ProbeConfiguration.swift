@@ -85,7 +85,7 @@ public struct ProbeConfiguration: Sendable, Equatable {
         mode = try reader.mode()
         outputPath = try reader.required("run", "output_path", mode: nil)
         comments = try reader.optional("run", "comments")
-        memory = try reader.optional("run", "memory")
+        memory = try reader.memory()
         labelSetPath = try reader.required("data", "label_set_path", mode: nil)
         entitiesPath = try reader.required("data", "entities_path", mode: nil)
         embeddingsPath = mode == .batchProbing
@@ -157,6 +157,18 @@ private struct Reader {
             throw invalid("clustering", "rate", text, expected: "a number between 0 and 1 (exclusive), such as 0.05")
         }
         return rate
+    }
+
+    /// `run.memory`: a size such as `512M`, `2G`, `1.5G` or a number of bytes; nil when absent.
+    func memory() throws -> String? {
+        guard let text = try optional("run", "memory") else { return nil }
+        var number = Substring(text.trimmingCharacters(in: .whitespaces).uppercased())
+        if number.hasSuffix("B") { number = number.dropLast() }
+        if let last = number.last, "KMGT".contains(last) { number = number.dropLast() }
+        guard let value = Double(number), value > 0, value.isFinite else {
+            throw invalid("run", "memory", text, expected: "a memory size such as 512M, 2G or 1.5G (units K, M, G, T)")
+        }
+        return text
     }
 
     /// A boolean as Python's `getboolean`; nil when absent or empty.

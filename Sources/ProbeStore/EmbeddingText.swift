@@ -156,8 +156,9 @@ public struct EmbeddingTextReader: Sendable {
         return ranges
     }
 
-    /// Parses whole lines in `bytes[start..<end]` into `output`.
-    private func parsePart(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, firstLine: Int,
+    /// Parses whole lines in `bytes[start..<end]` into `output` (internal for the fuzz target
+    /// Fuzz/embeddings-lines, which drives it in memory, without files or threads).
+    func parsePart(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, firstLine: Int,
                            dimension: Int, output: UnsafeMutableBufferPointer<Float>) -> PartResult {
         var result = PartResult()
         var line = firstLine
@@ -186,12 +187,13 @@ public struct EmbeddingTextReader: Sendable {
                 case .success(let value):
                     out[count] = value
                 case .failure(let problem):
-                    let token = String(decoding: UnsafeBufferPointer(start: bytes + tokenStart, count: min(i - tokenStart, 40)), as: UTF8.self)
+                    // Escaped and shortened in the middle (a long number keeps its exponent visible).
+                    let token = UserText.quoted(UnsafeBufferPointer(start: bytes + tokenStart, count: i - tokenStart))
                     let message: String
                     switch problem {
-                    case .notANumber: message = "'\(token)' is not a decimal number"
-                    case .notFinite: message = "'\(token)' is not finite; embeddings must not contain NaN or infinity"
-                    case .outOfRange: message = "'\(token)' is outside the float32 range"
+                    case .notANumber: message = "\(token) is not a decimal number"
+                    case .notFinite: message = "\(token) is not finite; embeddings must not contain NaN or infinity"
+                    case .outOfRange: message = "\(token) is outside the float32 range"
                     }
                     result.error = InputError(file: path, line: line, column: tokenStart - lineStart + 1, message)
                     return result
@@ -239,7 +241,7 @@ private struct PartRange: Sendable {
     let firstLine: Int
 }
 
-private struct PartResult: Sendable {
+struct PartResult: Sendable {
     var rows = 0
     var firstBlankLine: Int? = nil
     var error: InputError? = nil

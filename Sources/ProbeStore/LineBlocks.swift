@@ -60,6 +60,9 @@ final class LineBlockReader {
             let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
             if !started && carried > 0 {
                 started = true
+                if UserText.looksBinary(UnsafeBufferPointer(start: base, count: carried)) {
+                    throw InputError(file: path, "looks like a binary file (it holds NUL bytes), not text; expected a text file with one entry per line")
+                }
                 if carried >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
                     throw InputError(file: path, line: 1, column: 1,
                                      "the file starts with a UTF-8 byte-order mark; save it without one (e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`)")

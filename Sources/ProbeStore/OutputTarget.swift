@@ -16,6 +16,19 @@ public enum OutputTarget {
         let resolved = resolve(output)
         var info = stat()
         let exists = stat(output, &info) == 0
+        let folder = (resolved as NSString).deletingLastPathComponent
+        var folderInfo = stat()
+        if !exists {
+            guard stat(folder, &folderInfo) == 0 else {
+                throw InputError(file: output, "the folder \(folder) does not exist; create it first or choose another output path")
+            }
+            guard (folderInfo.st_mode & S_IFMT) == S_IFDIR else {
+                throw InputError(file: output, "\(folder) is not a folder; choose another output path")
+            }
+            guard access(folder, W_OK) == 0 else {
+                throw InputError(file: output, "cannot write into \(folder): \(String(cString: strerror(errno)))")
+            }
+        }
         if exists {
             guard (info.st_mode & S_IFMT) == S_IFREG else {
                 throw InputError(file: output, "exists and is not a regular file (\(kind(info.st_mode))); name a new file to write")
@@ -36,6 +49,21 @@ public enum OutputTarget {
             if resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") {
                 throw InputError(file: output, "lies inside the input folder \(folder), which is read while it is written; write the output elsewhere")
             }
+        }
+    }
+
+    /// Creates `path` and any missing parent folders; a failure is an `InputError` naming
+    /// the folder that could not be made and the system's reason ("Not a directory").
+    public static func createFolder(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return }
+            throw InputError(file: path, "exists and is not a folder")
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try createFolder(parent) }
+        if mkdir(path, 0o777) != 0 && errno != EEXIST {
+            throw InputError(file: path, "cannot create the folder: \(String(cString: strerror(errno))); check the path and its permissions")
         }
     }
 

@@ -12,14 +12,18 @@ public final class ProgressBar: @unchecked Sendable {
     private let start = Date()
     private var lastDraw = Date.distantPast
     private let lock = NSLock()
+    private let output: @Sendable (String) -> Void
 
     /// Creates a bar for `total` units of work; `unit` and `scale` format the rate (e.g. "MB", 1e6).
-    public init(_ title: String, total: Double, unit: String = "", scale: Double = 1, enabled: Bool? = nil) {
+    /// `output` receives the drawn text (default: standard error).
+    public init(_ title: String, total: Double, unit: String = "", scale: Double = 1, enabled: Bool? = nil,
+                output: (@Sendable (String) -> Void)? = nil) {
         self.title = title
         self.total = max(total, 1)
         self.unit = unit
         self.scale = scale
         self.enabled = enabled ?? (isatty(STDERR_FILENO) == 1)
+        self.output = output ?? { FileHandle.standardError.write(Data($0.utf8)) }
     }
 
     /// Reports that `done` units are complete, with an optional note (e.g. rows so far).
@@ -41,7 +45,7 @@ public final class ProgressBar: @unchecked Sendable {
         if !unit.isEmpty { line += String(format: " %.1f %@/s", rate, unit) }
         if !note.isEmpty { line += " " + note }
         line += fraction < 1 ? String(format: " ETA %@", formatDuration(eta)) : String(format: " in %@", formatDuration(elapsed))
-        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+        output(line + "\u{1B}[K")
     }
 
     /// Ends the bar's line.
@@ -49,7 +53,7 @@ public final class ProgressBar: @unchecked Sendable {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\n".utf8))
+        output("\n")
     }
 }
 

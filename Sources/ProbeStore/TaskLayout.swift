@@ -66,7 +66,7 @@ public enum EntityFile {
             let label = String(fields[1])
             guard let index = labels.index(of: label) else {
                 throw InputError(file: path, line: number, column: fields[0].utf8.count + 2,
-                                 "label '\(label)' is not in the label set (\(labels.count) labels from tags.txt)")
+                                 "label \(UserText.quoted(label)) is not in the label set (\(labels.count) labels from tags.txt)")
             }
             block.append(Entity(text: String(fields[0]), label: index))
             count += 1

@@ -24,22 +24,26 @@ struct ProbeConvert: ParsableCommand {
           /entities/<split>/label      int32 index into /labels
           /embeddings/<key>            float32 (n, d), <key> mirroring the text
                                        layout, e.g. all-MiniLM-L6-v2/train/0/6
-                                       (a single file: --dataset, default its name)
-        Datasets carry attributes: source, source_bytes, split, model, iteration,
-        layer.
+                                       (a single file: --dataset, default its
+                                       name)
+        Datasets carry attributes: source, source_bytes, split, model,
+        iteration, layer.
 
         Storage: each embeddings matrix is chunked in whole rows (about 2 MiB a
-        chunk by default, or --chunk-rows), uncompressed, every chunk starting on a
-        4 KiB page of the file, so that probe memory-maps the chunks in place;
-        --compress adds shuffle + deflate (smaller, slower, read through HDF5).
-        --chunk-rows 0 writes the contiguous layout of earlier versions (still read).
+        chunk by default, or --chunk-rows), uncompressed, every chunk starting
+        on a 4 KiB page of the file, so that probe memory-maps the chunks in
+        place; --compress adds shuffle + deflate (smaller, slower, read through
+        HDF5). --chunk-rows 0 writes the contiguous layout of earlier versions
+        (still read).
 
-        Values are the correctly rounded float32 of their text (or of the float64
-        values). Bad input (ragged rows, NaN or infinity, a wrong shape or dtype, a
-        truncated file) stops the conversion with FILE[:LINE:COLUMN] and a non-zero
-        exit; the output is written under a temporary name and appears only when
-        complete.
-        """)
+        Values are the correctly rounded float32 of their text (or of the
+        float64 values). Bad input (ragged rows, NaN or infinity, a wrong shape
+        or dtype, a truncated file) stops the conversion with
+        FILE[:LINE:COLUMN] and a non-zero exit; the output is written under a
+        temporary name and appears only when complete. The output may not be
+        an input, lie inside SRC's folders, or be anything but a regular file.
+        """,
+        version: "probe-convert \(ProbeVersion.string)")
 
     /// Installs the signal handling (cleanup on Ctrl-C), then parses and runs the command.
     static func main() {
@@ -63,7 +67,7 @@ struct ProbeConvert: ParsableCommand {
     var chunkRows: Int?
 
     @Option(help: "Parser threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Flag(help: "Replace an existing output file (only once the new one is complete).")
     var force = false
@@ -71,16 +75,22 @@ struct ProbeConvert: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
     var quiet = false
 
+    @Flag(help: "On an error, also print the full text of library errors (the HDF5 error stack).")
+    var verbose = false
+
     func validate() throws {
         if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
         if let chunkRows, chunkRows < 0 { throw ValidationError("--chunk-rows must be positive, or 0 for a contiguous layout") }
         if chunkRows == 0, compress != nil { throw ValidationError("--compress needs chunks: leave out --chunk-rows 0") }
-        if threads < 1 { throw ValidationError("--threads must be positive") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let dataset, dataset.trimmingCharacters(in: CharacterSet(charactersIn: "/ ")).isEmpty {
+            throw ValidationError("--dataset needs a name (e.g. --dataset train)")
+        }
     }
 
     func run() throws {
         var options = ConversionOptions()
-        options.threads = threads
+        options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         options.overwrite = force
         options.showProgress = !quiet
         if let compress {
@@ -118,7 +128,7 @@ struct ProbeConvert: ParsableCommand {
             FileHandle.standardError.write(Data("probe-convert: error: \(error)\n".utf8))
             throw ExitCode(1)
         } catch let error as HDF5Error {
-            FileHandle.standardError.write(Data("probe-convert: error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("probe-convert: error: \(verbose ? error.details : error.description)\n".utf8))
             throw ExitCode(1)
         }
     }

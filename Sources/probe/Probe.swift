@@ -12,6 +12,7 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Probe embedding spaces with DirectProbe and the closer-look measures.",
+        version: "probe \(ProbeVersion.string)",
         subcommands: [Run.self, Sweep.self, Compare.self, ReportCommand.self],
         defaultSubcommand: Run.self)
 
@@ -22,9 +23,11 @@ struct Probe: ParsableCommand {
     }
 }
 
-/// Prints an error the way every subcommand does and exits with status 1.
-func fail(_ error: Error) -> ExitCode {
-    FileHandle.standardError.write(Data("probe: error: \(error)\n".utf8))
+/// Prints an error the way every subcommand does and exits with status 1; `verbose` shows
+/// the full text of library errors (the HDF5 error stack).
+func fail(_ error: Error, verbose: Bool = false) -> ExitCode {
+    let text = verbose ? (error as? HDF5Error)?.details ?? "\(error)" : "\(error)"
+    FileHandle.standardError.write(Data("probe: error: \(text)\n".utf8))
     return ExitCode(1)
 }
 
@@ -43,11 +46,12 @@ struct Run: ParsableCommand {
         With data.test_entities_path and data.test_embeddings_path, also predicts the
         test labels (DirectProbe): prediction.txt, dis.txt and Acc= in the log.
         Results in run.output_path: clusters.txt, vec.txt, outside_min.txt,
-        inside_mean.txt, inside_max.txt, log.txt, summary.json (numbers with 4 decimals).
-        Embeddings may be .txt files (converted once, streaming), numpy .npy files (2-D
-        float32 read in place through a memory mapping; float64 converted once) or HDF5
-        stores written by probe-convert, named as store.h5:<key> (e.g.
-        data.h5:all-MiniLM-L6-v2/train/0/6), whose chunks are memory-mapped in place.
+        inside_mean.txt, inside_max.txt, log.txt, summary.json (numbers with 4
+        decimals). Embeddings may be .txt files (converted once, streaming),
+        numpy .npy files (2-D float32 read in place through a memory mapping;
+        float64 converted once) or HDF5 stores written by probe-convert, named
+        as store.h5:<key> (e.g. data.h5:all-MiniLM-L6-v2/train/0/6), whose
+        chunks are memory-mapped in place.
         """)
 
     @Option(name: .shortAndLong, help: "The configuration file.")
@@ -56,7 +60,7 @@ struct Run: ParsableCommand {
     @Option(help: "Override run.output_path.")
     var output: String?
 
-    @Option(help: "Override clustering.mode (probing, prediction, batch_probing).")
+    @Option(help: "Override clustering.mode: probing, prediction or batch_probing (default: the config's).")
     var mode: String?
 
     @Option(help: "Override data.embeddings_path (a .txt, a .npy, or store.h5:<key>).")
@@ -65,14 +69,14 @@ struct Run: ParsableCommand {
     @Option(help: "Override clustering.probing_cluster_path.")
     var clusters: String?
 
-    @Option(help: "Override clustering.rate.")
+    @Option(help: "Override clustering.rate, between 0 and 1 (default: the config's).")
     var rate: String?
 
     @Option(help: "Coincident training points of different labels: set-aside (singleton clusters, the default) or error (overrides clustering.coincident).")
     var coincident: String?
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: "Memory budget, e.g. 1G (overrides run.memory; default: half the machine's memory).")
     var memory: String?
@@ -91,7 +95,15 @@ struct Run: ParsableCommand {
     @Flag(help: ArgumentHelp("Batch probing: measure nothing; write the CSVs from .batch-cache, failing on missing layers.", visibility: .hidden))
     var finish = false
 
+    @Flag(help: "On an error, also print the full text of library errors (the HDF5 error stack).")
+    var verbose = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
+        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         do {
             var file = try INIFile(contentsOf: URL(fileURLWithPath: config))
             let overrides: [(String, String, String?)] = [
@@ -138,7 +150,7 @@ struct Run: ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            throw fail(error)
+            throw fail(error, verbose: verbose)
         }
     }
 }
@@ -148,11 +160,12 @@ struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two result folders (e.g. before and after fine-tuning).",
         discussion: """
-        Prints the Pearson correlation of the two label-pair distance vectors (vec.txt),
-        each label's minimum distance (outside_min.txt) in both spaces and its change, how
-        many labels moved apart or closer, and how far each label's centroid moved when the
-        same points are probed in both spaces (embeddings from each folder's summary.json,
-        or --embeddings-a/--embeddings-b).
+        Prints the Pearson correlation of the two label-pair distance vectors
+        (vec.txt), each label's minimum distance (outside_min.txt) in both spaces
+        and its change, how many labels moved apart or closer, and how far each
+        label's centroid moved when the same points are probed in both spaces
+        (embeddings from each folder's summary.json, or --embeddings-a and
+        --embeddings-b). Folders with no label in common are an error.
         """)
 
     @Argument(help: "The first result folder (e.g. before fine-tuning).")
@@ -190,13 +203,15 @@ struct Compare: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write an HTML report (inline SVG plots, no network) of result folders.",
+        abstract: "Write an HTML report (inline SVG plots) of result folders.",
         discussion: """
-        Each folder is a probing/prediction run (vec.txt, outside_min.txt, … and summary.json)
-        or a batch run (batch_vec/, outside_min/, …). A run gets per-label inside/outside
-        distances and a heat map of label-pair distances; a batch gets the minimum distance
-        per label across layers and across fine-tuning iterations, the mean label-pair
-        distance per layer, and linearity per layer.
+        Each folder is a probing/prediction run (vec.txt, outside_min.txt, … and
+        summary.json) or a batch run (batch_vec/, outside_min/, …). A run gets
+        per-label inside/outside distances and a heat map of label-pair
+        distances; a batch gets the minimum distance per label across layers and
+        across fine-tuning iterations, the mean label-pair distance per layer,
+        and linearity per layer. The page needs no network. An existing FILE is
+        replaced only with --force.
         """)
 
     @Argument(help: "Result folders.")

@@ -193,3 +193,89 @@ struct TaskFolderTests {
         }
     }
 }
+
+/// Issue 9 case 13: messages show the meaningful part, escaped and with the path.
+@Suite("Hardening: messages")
+struct MessageTests {
+    @Test("fragments are escaped and shortened in the middle, keeping a number's exponent")
+    func quoting() {
+        #expect(UserText.quoted("abc") == "'abc'")
+        #expect(UserText.quoted("\u{1B}[31m5\t") == "'\\x1B[31m5\\t'")
+        #expect(UserText.quoted([0x31, 0xFF, 0x32]) == "'1\\xFF2'")
+        let long = "0." + String(repeating: "1", count: 60) + "e-5000"
+        let shown = UserText.quoted(long)
+        #expect(shown.hasSuffix("e-5000' (68 bytes)") && shown.contains("…"), "\(shown)")
+        #expect(UserText.quoted("é") == "'é'")
+    }
+
+    @Test("a bad token in an embeddings file is escaped and keeps its end", arguments: [
+        ("1 2\n4 \u{1B}[31m5\n", "'\\x1B[31m5'"),
+        ("1 2\n0.\(String(repeating: "7", count: 60))e-5x 1\n", "e-5x' (66 bytes)"),
+    ])
+    func tokens(text: String, shown: String) throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("e.txt", text)
+        #expect { _ = try EmbeddingTextReader(path: path).stream { _ in } } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.line == 2 && error.message.contains(shown)
+        }
+    }
+
+    @Test("a binary file is called binary, not given line-ending advice")
+    func binary() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("b.txt")
+        FileManager.default.createFile(atPath: path, contents: Data([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x00, 0x00, 0x0D, 0x0A]))
+        #expect { _ = try EmbeddingTextReader(path: path).stream { _ in } } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.message.contains("binary file") && !error.message.contains("dos2unix")
+        }
+    }
+
+    @Test("a truncated store gives the reason and a hint; the full HDF5 stack only in details")
+    func truncatedStore() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("whole.h5")
+        try writeMatrixStore(path, rows: [[1, 2], [3, 4]], columns: 2)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cut = folder.file("cut.h5")
+        FileManager.default.createFile(atPath: cut, contents: bytes.prefix(1000))
+        #expect { try EmbeddingMatrix(path: cut, dataset: "/embeddings/x") } throws: { error in
+            guard let error = error as? HDF5Error else { return false }
+            let line = error.description
+            return line.contains(cut) && line.contains("truncated file") && line.contains("copy or convert it again")
+                && !line.contains("(H5F") && !line.contains("\n") && error.details.contains("H5Fopen")
+        }
+    }
+
+    @Test("probe-convert: a missing output folder is one line naming it, without HDF5 text")
+    func missingFolder() throws {
+        let folder = TemporaryFolder()
+        let input = folder.write("in.txt", "1 2\n")
+        guard let result = try runTool("probe-convert", [input, "-o", folder.file("nowhere/out.h5"), "--quiet"]) else {
+            Issue.record("probe-convert is not built next to the tests"); return
+        }
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("nowhere") && result.stderr.contains("does not exist"))
+        #expect(!result.stderr.contains("HDF5"))
+    }
+}
+
+/// Issue 9 case 13: HDF5 error stacks as HDF5 1.10 reports them, reduced to one line.
+@Suite("Hardening: HDF5 messages")
+struct HDF5MessageTests {
+    @Test("a missing compression filter names the filter and what to do, not the plugin search")
+    func missingFilter() {
+        // The stack libhdf5 1.10 reports for an h5py LZF dataset (collected by the shim's walker).
+        let stack = "can't read data (H5Dread); can't read data (H5D__read); unable to read raw data chunk (H5D__chunk_read); data pipeline read failed (H5D__chunk_lock); required filter 'lzf' is not registered (H5Z_pipeline); search in path table failed (H5PL_load); search in path /usr/lib/hdf5/plugins encountered an error (H5PL__find_plugin_in_path_table); can't open directory: /usr/lib/hdf5/plugins (H5PL__find_plugin_in_path)"
+        let error = HDF5Error(operation: "read rows 0..<10 of /embeddings/x in a.h5", stack: stack)
+        #expect(error.description == "HDF5: read rows 0..<10 of /embeddings/x in a.h5 failed: required filter 'lzf' is not registered; the dataset uses a compression filter this HDF5 library lacks; rewrite it with gzip/deflate or uncompressed (e.g. probe-convert)")
+        #expect(error.details.contains("H5PL__find_plugin_in_path"))
+    }
+
+    @Test("a system error inside the stack is the reason")
+    func systemReason() {
+        let stack = "can't write data (H5Dwrite); file write failed: time = Wed Dec  2 00:47:01 2026\n, filename = 'x.h5', file descriptor = 5, errno = 28, error message = 'No space left on device', buf = 0x1 (H5FD__sec2_write)"
+        #expect(HDF5Error(operation: "write rows 0..<5 of /e in x.h5", stack: stack).description == "HDF5: write rows 0..<5 of /e in x.h5 failed: No space left on device")
+    }
+}

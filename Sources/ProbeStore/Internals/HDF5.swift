@@ -11,8 +11,40 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
     /// The HDF5 error stack, innermost last.
     public let stack: String
 
+    /// One line for a user: what failed and the stack's most telling reason (the system's
+    /// error message when HDF5 reports one, e.g. "No space left on device"; else the
+    /// innermost entry), with a hint for the common cases. `details` has the whole stack.
     public var description: String {
+        guard !stack.isEmpty else { return "HDF5: \(operation) failed" }
+        return "HDF5: \(operation) failed: \(reason)\(hint.map { "; \($0)" } ?? "")"
+    }
+
+    /// The full message with the library's whole error stack (shown with `--verbose`).
+    public var details: String {
         stack.isEmpty ? "HDF5: \(operation) failed" : "HDF5: \(operation) failed: \(stack)"
+    }
+
+    /// The most telling part of the stack, on one line.
+    var reason: String {
+        if let range = stack.range(of: "error message = '"), let end = stack[range.upperBound...].firstIndex(of: "'") {
+            return String(stack[range.upperBound..<end])
+        }
+        // Entries are "description (function)", outermost first; the innermost is the most
+        // specific, except below a missing filter, where the plugin search adds noise.
+        let entries = stack.components(separatedBy: "; ")
+        let innermost = entries.first { $0.contains("required filter") } ?? entries.last ?? stack
+        let text = innermost.range(of: " (", options: .backwards).map { String(innermost[..<$0.lowerBound]) } ?? innermost
+        return UserText.escaped(Array(text.split(separator: "\n").first.map(String.init)?.utf8 ?? text.utf8))
+    }
+
+    private var hint: String? {
+        if stack.contains("truncated file") { return "the file is incomplete (an interrupted copy or write?); copy or convert it again" }
+        if stack.contains("file signature not found") { return "this is not an HDF5 file" }
+        if stack.contains("required filter") || (stack.contains("filter") && stack.contains("not available")) {
+            return "the dataset uses a compression filter this HDF5 library lacks; rewrite it with gzip/deflate or uncompressed (e.g. probe-convert)"
+        }
+        if stack.contains("name parameter cannot be an empty string") { return "give a non-empty dataset name" }
+        return nil
     }
 }
 
