@@ -30,9 +30,7 @@ targets=(
   "embeddings-text|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift ProbeStore/UserText.swift|4096|-detect_leaks=0"
   "embeddings-lines|ProbeStore/EmbeddingText.swift ProbeStore/LineBlocks.swift ProbeStore/Internals/InputFile.swift ProbeStore/DecimalParser.swift ProbeStore/InputError.swift ProbeStore/UserText.swift|1024"
   "ini|$(cd Sources && echo ProbeConfig/*.swift)|1024"
-  # --- .npy header reader (NumpyHeader.parse): the lead adds it here after merging the npy branch, e.g.
-  # "npy-header|ProbeStore/NumpyHeader.swift ProbeStore/InputError.swift|1024"
-  # with Fuzz/npy-header/Target.swift and a seed corpus of real .npy headers. ---
+  "npy-header|ProbeStore/NumpyHeader.swift|1024"
 )
 
 selected=("$@")
