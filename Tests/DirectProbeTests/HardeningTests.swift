@@ -707,7 +707,8 @@ struct CommandLineTests {
         for record in records {
             let text = try String(contentsOfFile: (cache as NSString).appendingPathComponent(record), encoding: .utf8)
             let keys = ["clusters", "inside_max", "inside_mean", "key", "linear", "outside_min", "seconds", "vec"]
-            let positions = keys.compactMap { text.range(of: "\"\($0)\":")?.lowerBound }
+            // Compact or pretty-printed (`"key" : value`).
+            let positions = keys.compactMap { (text.range(of: "\"\($0)\":") ?? text.range(of: "\"\($0)\" :"))?.lowerBound }
             #expect(positions.count == keys.count && positions == positions.sorted(), "\(record)")
         }
     }
