@@ -75,18 +75,7 @@ enum InputValidation {
         let (file, key) = EmbeddingInput.splitStorePath(path)
         let shape: (rows: Int, dimension: Int)
         if EmbeddingInput.isStore(file) {
-            let store = try ProbeStoreFile(path: file)
-            let dataset: String
-            if let key {
-                dataset = key
-            } else {
-                let keys = try store.embeddingKeys()
-                guard keys.count == 1, let only = keys.first else {
-                    throw InputError(file: file, "the store holds \(keys.count) embeddings datasets; name one as \(file):<key> (keys: \(keys.prefix(5).joined(separator: ", "))\(keys.count > 5 ? ", …" : ""))")
-                }
-                dataset = only
-            }
-            let matrix = try store.matrix(dataset)
+            let matrix = try EmbeddingInput.storeMatrix(file: file, key: key)
             shape = (matrix.rowCount, matrix.dimension)
         } else if NumpyMatrixFile.isNumpy(path) {
             let numpy = try NumpyMatrixFile(path: path)

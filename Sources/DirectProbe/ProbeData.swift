@@ -67,18 +67,7 @@ public enum EmbeddingInput {
         }
         let (file, key) = splitStorePath(path)
         if isStore(file) {
-            let store = try ProbeStoreFile(path: file)
-            let dataset: String
-            if let key {
-                dataset = key
-            } else {
-                let keys = try store.embeddingKeys()
-                guard keys.count == 1, let only = keys.first else {
-                    throw InputError(file: file, "the store holds \(keys.count) embeddings datasets; name one as \(file):<key> (keys: \(keys.prefix(5).joined(separator: ", "))\(keys.count > 5 ? ", …" : ""))")
-                }
-                dataset = only
-            }
-            let matrix = try store.matrix(dataset)
+            let matrix = try storeMatrix(file: file, key: key)
             guard matrix.rowCount == entityCount else {
                 throw InputError(file: path, "\(matrix.rowCount) rows but \(entitiesPath) has \(entityCount) entities")
             }
@@ -92,6 +81,17 @@ public enum EmbeddingInput {
         _ = try Converter.convertEmbeddingsFile(path, to: output, dataset: "/embeddings/\(name)",
                                                 expectedRows: entityCount, options: options, expectedRowsSource: entitiesPath)
         return try EmbeddingMatrix(path: output, dataset: "/embeddings/\(name)")
+    }
+
+    /// The embeddings dataset `key` of the store `file`, or its only one when `key` is nil.
+    static func storeMatrix(file: String, key: String?) throws -> EmbeddingMatrix {
+        let store = try ProbeStoreFile(path: file)
+        if let key { return try store.matrix(key) }
+        let keys = try store.embeddingKeys()
+        guard keys.count == 1, let only = keys.first else {
+            throw InputError(file: file, "the store holds \(keys.count) embeddings datasets; name one as \(file):<key> (keys: \(keys.prefix(5).joined(separator: ", "))\(keys.count > 5 ? ", …" : ""))")
+        }
+        return try store.matrix(only)
     }
 
     /// Whether a path names an HDF5 store (by its extension).
