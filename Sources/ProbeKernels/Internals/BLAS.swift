@@ -18,8 +18,3 @@ func gemmABt(
         0, c, Int32(max(1, ldc)))
 }
 
-/// The number of threads OpenBLAS uses (process-wide).
-func blasThreadCount() -> Int { Int(openblas_get_num_threads()) }
-
-/// Sets the number of threads OpenBLAS uses, process-wide.
-func setBLASThreadCount(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
