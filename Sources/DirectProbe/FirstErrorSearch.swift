@@ -48,7 +48,11 @@ struct FirstErrorSearch {
             }
             let state = bisecting ? (low + high) / 2 : max(low, high - stride)
             log.info("Test for state \(state)")
-            witness = try checker.firstOverlap(in: prober.clusters(of: history, state: state))
+            // A state's clusters are merge-history nodes: a child's stored hyperplane (from an
+            // earlier test of a lower state) is re-checked on the other child before a solve.
+            let history = self.history
+            witness = try checker.firstOverlap(in: prober.clusters(of: history, state: state),
+                                               parts: { history.children(of: $0.node) }, members: { history.members(of: $0) })
             if witness != nil {
                 high = state
             } else {

@@ -32,6 +32,12 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: @unche
         return found
     }
 
+    /// Whether a value is stored for `key` (its age unchanged).
+    func contains(_ key: Key) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return current[key] != nil || previous[key] != nil
+    }
+
     /// Stores `value` for `key`; a value costing more than half the budget is not kept.
     func store(_ key: Key, _ value: Value) {
         let bytes = cost(value)

@@ -38,6 +38,11 @@ struct HyperplaneCache: Sendable {
         entries.value(NodePair(a, b))
     }
 
+    /// Whether a hyperplane is stored for the pair (without touching its age).
+    func contains(_ a: Int, _ b: Int) -> Bool {
+        entries.contains(NodePair(a, b))
+    }
+
     /// Stores the hyperplane of a separable pair.
     func store(_ a: Int, _ b: Int, _ hyperplane: SeparatingHyperplane) {
         entries.store(NodePair(a, b), hyperplane)

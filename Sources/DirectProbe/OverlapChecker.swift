@@ -52,12 +52,27 @@ final class OverlapChecker: @unchecked Sendable {
     /// Pairs are tried deepest sphere overlap first (the likeliest to overlap: an overlapping
     /// state is usually decided by its first few solves); the pair returned is the first
     /// overlapping one in that order.
-    func firstOverlap(in clusters: [Cluster], progress: ProgressBar? = nil) throws -> (Cluster, Cluster)? {
+    ///
+    /// `parts(c)`, when given, names the two clusters `c` was merged from (a state's cluster
+    /// and its children in the merge history): a hyperplane stored for a child and the other
+    /// cluster of a pair is then re-checked on the other child's points before any solve.
+    func firstOverlap(in clusters: [Cluster], progress: ProgressBar? = nil,
+                      parts: ((Cluster) -> (Int, Int)?)? = nil, members: ((Int) -> [Int32])? = nil) throws -> (Cluster, Cluster)? {
         let pairs = try SphereFilter.candidatePairs(clusters)
         let depths = pairs.map { sphereGap(clusters[$0.0], clusters[$0.1]) }
         // Ties keep the pairs' ascending order (the sort is on positions, stable by index).
         let order = pairs.indices.sorted { (i: Int, j: Int) -> Bool in depths[i] != depths[j] ? depths[i] < depths[j] : i < j }
-        return try firstOverlap(order.map { (clusters[pairs[$0].0], clusters[pairs[$0].1]) }, progress: progress)
+        var partsOf: ((Cluster, Cluster) -> [Cluster])? = nil
+        if let parts, let members {
+            // Children as clusters (node and members: what the point cache and the re-check
+            // use), built only where a child has a stored hyperplane with the other cluster.
+            partsOf = { target, other in
+                guard let (left, right) = parts(target),
+                      self.hyperplanes.contains(left, other.node) || self.hyperplanes.contains(right, other.node) else { return [] }
+                return [left, right].map { Cluster(node: $0, label: target.label, members: members($0), centroid: [], radius: 0) }
+            }
+        }
+        return try firstOverlap(order.map { (clusters[pairs[$0].0], clusters[pairs[$0].1]) }, partsOf: partsOf, progress: progress)
     }
 
     /// Whether `cluster` overlaps any of `candidates` (clusters of other labels whose spheres
@@ -71,12 +86,14 @@ final class OverlapChecker: @unchecked Sendable {
         let order = candidates.indices.sorted { (i: Int, j: Int) -> Bool in
             depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
         }
-        return try firstOverlap(order.map { (cluster, candidates[$0]) }, parts: parts, progress: nil) != nil
+        return try firstOverlap(order.map { (cluster, candidates[$0]) }, partsOf: { target, _ in target.node == cluster.node ? parts : [] },
+                                progress: nil) != nil
     }
 
     /// Solves candidate pairs (cache first) in parallel batches; returns the first
     /// overlapping pair in the given order, or nil when every pair is separable.
-    private func firstOverlap(_ pairs: [(Cluster, Cluster)], parts: [Cluster] = [], progress: ProgressBar?) throws -> (Cluster, Cluster)? {
+    private func firstOverlap(_ pairs: [(Cluster, Cluster)], partsOf: ((Cluster, Cluster) -> [Cluster])?,
+                              progress: ProgressBar?) throws -> (Cluster, Cluster)? {
         var pending: [(Cluster, Cluster)] = []
         for (a, b) in pairs {
             if let cached = cached(a, b) {
@@ -90,9 +107,12 @@ final class OverlapChecker: @unchecked Sendable {
         while start < pending.count {
             let slice = Array(pending[start..<min(pending.count, start + batch)])
             let results = LockedArray<Result<(Bool, Method), Error>>(count: slice.count, initial: .success((false, .solver)))
+            // The parts of each side, on this thread (building them may walk the merge history).
+            let partsA = slice.map { usesCertificates ? partsOf?($0.0, $0.1) ?? [] : [] }
+            let partsB = slice.map { usesCertificates ? partsOf?($0.1, $0.0) ?? [] : [] }
             DispatchQueue.concurrentPerform(iterations: slice.count) { index in
                 let (a, b) = slice[index]
-                results[index] = Result { try self.decide(a, b, parts: parts) }
+                results[index] = Result { try self.decide(a, b, partsA: partsA[index], partsB: partsB[index]) }
             }
             var found: (Cluster, Cluster)? = nil
             for (index, (a, b)) in slice.enumerated() {
@@ -115,29 +135,19 @@ final class OverlapChecker: @unchecked Sendable {
     /// Decides one pair: a part's stored hyperplane, else the centroid-difference hyperplane,
     /// else the solver. Each certificate is a hyperplane checked against every point of both
     /// clusters with a margin above the overlap tolerance, as the solver's own.
-    private func decide(_ a: Cluster, _ b: Cluster, parts: [Cluster]) throws -> (Bool, Method) {
+    private func decide(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster]) throws -> (Bool, Method) {
         let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)
         guard usesCertificates else {
             return (separability(pointsA, pointsB).verdict == .overlapping, .solver)
         }
         let scale = max(pointsA.summary?.largestNorm ?? 0, pointsB.summary?.largestNorm ?? 0)
         let tolerance = overlapTolerance(for: pointsA, pointsB, scale: scale)
-        // 1. A hyperplane that separated a part of `a` from `b`: only the other parts' points
-        //    are new on that side.
-        for part in parts {
-            guard let plane = hyperplanes.hyperplane(part.node, b.node) else { continue }
-            let direction = plane.direction
-            var lowMax = plane.lowMax, highMin = plane.highMin
-            let partIsLow = plane.lowNode == part.node
-            for other in parts where other.node != part.node {
-                let range = projectionRange(try pointCache.points(other), along: direction)
-                if partIsLow { lowMax = max(lowMax, range.max) } else { highMin = min(highMin, range.min) }
-            }
-            if (highMin - lowMax) / plane.norm > tolerance {
-                hyperplanes.store(a.node, b.node, SeparatingHyperplane(normal: plane.normal, lowNode: partIsLow ? a.node : b.node,
-                                                                      lowMax: lowMax, highMin: highMin))
-                return (false, .reused)
-            }
+        // 1. A hyperplane that separated a part of one side from the other side: only the
+        //    other parts' points are new on that side.
+        if let plane = try reusedHyperplane(merged: a, parts: partsA, other: b, tolerance: tolerance)
+            ?? reusedHyperplane(merged: b, parts: partsB, other: a, tolerance: tolerance) {
+            hyperplanes.store(a.node, b.node, plane)
+            return (false, .reused)
         }
         // 2. The hyperplane normal to the centroid difference.
         let direction = (0..<a.centroid.count).map { Float(Double(b.centroid[$0]) - Double(a.centroid[$0])) }
@@ -153,6 +163,26 @@ final class OverlapChecker: @unchecked Sendable {
             hyperplanes.store(a.node, b.node, plane)
         }
         return (false, .solver)
+    }
+
+    /// A stored hyperplane between a part of `merged` and `other`, re-checked on the other
+    /// parts' points, as the hyperplane between `merged` and `other`; nil if none holds.
+    private func reusedHyperplane(merged: Cluster, parts: [Cluster], other: Cluster, tolerance: Double) throws -> SeparatingHyperplane? {
+        for part in parts {
+            guard let plane = hyperplanes.hyperplane(part.node, other.node) else { continue }
+            let direction = plane.direction
+            var lowMax = plane.lowMax, highMin = plane.highMin
+            let partIsLow = plane.lowNode == part.node
+            for rest in parts where rest.node != part.node {
+                let range = projectionRange(try pointCache.points(rest), along: direction)
+                if partIsLow { lowMax = max(lowMax, range.max) } else { highMin = min(highMin, range.min) }
+            }
+            if (highMin - lowMax) / plane.norm > tolerance {
+                return SeparatingHyperplane(normal: plane.normal, lowNode: partIsLow ? merged.node : other.node,
+                                            lowMax: lowMax, highMin: highMin)
+            }
+        }
+        return nil
     }
 
     /// The hyperplane with this normal between `low` and `high`, if its margin over every
