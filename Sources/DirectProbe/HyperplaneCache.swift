@@ -1,4 +1,5 @@
 import Foundation
+import ProbeGeometry
 
 /// A hyperplane that separated two clusters, kept so that it can be checked again, cheaply,
 /// when one of them grows.
@@ -12,6 +13,9 @@ struct SeparatingHyperplane: Sendable {
     let lowNode: Int
     let lowMax: Double
     let highMin: Double
+    /// The solver's corral at the nearest points of the two clusters, when the solver made
+    /// this hyperplane (or the one it was reused from): a warm start for a superset.
+    var corral: StoredCorral? = nil
 
     /// The normal in float64, for projections.
     var direction: [Double] { normal.map(Double.init) }
@@ -20,7 +24,56 @@ struct SeparatingHyperplane: Sendable {
     var norm: Double { normal.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
 
     /// Bytes this entry holds (for the cache budget).
-    var bytes: Int { normal.count * MemoryLayout<Float>.size + 64 }
+    var bytes: Int { normal.count * MemoryLayout<Float>.size + 64 + (corral?.bytes ?? 0) }
+}
+
+/// A solver corral kept by point rows (not positions in a cluster), so that it stays valid
+/// for any supersets of the two clusters it was found for.
+struct StoredCorral: Sendable {
+    /// Whether the A side of the vertices (`rowsA`) is the hyperplane's low side.
+    let aIsLow: Bool
+    /// Rows of the A side of each vertex.
+    let rowsA: [Int32]
+    /// Rows of the B side of each vertex.
+    let rowsB: [Int32]
+    /// Convex weights of the vertices.
+    let weights: [Double]
+
+    /// Keeps `corral` (indices into `membersA` and `membersB`) by rows.
+    init(_ corral: [CorralVertex], aIsLow: Bool, membersA: [Int32], membersB: [Int32]) {
+        self.aIsLow = aIsLow
+        rowsA = corral.map { membersA[$0.indexA] }
+        rowsB = corral.map { membersB[$0.indexB] }
+        weights = corral.map(\.weight)
+    }
+
+    /// The corral as vertices of `low − high`, for a pair of supersets of the two clusters
+    /// (ascending member rows of the low and the high side). A corral of B − A negated is
+    /// one of A − B with the same weights, so the sides are swapped where needed. Vertices
+    /// whose rows are missing are dropped (the solver renormalises what is left).
+    func vertices(low: [Int32], high: [Int32]) -> [CorralVertex] {
+        let (rowsLow, rowsHigh) = aIsLow ? (rowsA, rowsB) : (rowsB, rowsA)
+        var out: [CorralVertex] = []
+        out.reserveCapacity(weights.count)
+        for k in 0..<weights.count {
+            guard let i = position(of: rowsLow[k], in: low), let j = position(of: rowsHigh[k], in: high) else { continue }
+            out.append(CorralVertex(indexA: i, indexB: j, weight: weights[k]))
+        }
+        return out
+    }
+
+    /// Bytes this corral holds (for the cache budget).
+    var bytes: Int { weights.count * 16 + 48 }
+}
+
+/// The index of `row` in the ascending `rows`, if present.
+private func position(of row: Int32, in rows: [Int32]) -> Int? {
+    var low = 0, high = rows.count
+    while low < high {
+        let mid = (low + high) / 2
+        if rows[mid] < row { low = mid + 1 } else { high = mid }
+    }
+    return low < rows.count && rows[low] == row ? low : nil
 }
 
 /// Separating hyperplanes of recent separable verdicts, by cluster pair, within a byte budget

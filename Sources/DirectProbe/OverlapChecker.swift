@@ -155,14 +155,30 @@ final class OverlapChecker: @unchecked Sendable {
             hyperplanes.store(a.node, b.node, plane)
             return (false, .centroid)
         }
-        // 3. The solver.
-        let verdict = separability(pointsA, pointsB)
+        // 3. The solver, resuming from a part's corral where one is stored.
+        let verdict = separability(pointsA, pointsB, warmStart: warmStart(a, b, partsA: partsA, partsB: partsB))
         if verdict.verdict == .overlapping { return (true, .solver) }
         // Its normal points from B towards A: B is the low side.
-        if let plane = certify(verdict.normal.map { Float($0) }, low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance) {
+        if var plane = certify(verdict.normal.map { Float($0) }, low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance) {
+            plane.corral = StoredCorral(verdict.corral, aIsLow: false, membersA: a.members, membersB: b.members)
             hyperplanes.store(a.node, b.node, plane)
         }
         return (false, .solver)
+    }
+
+    /// The corral stored with a part's hyperplane, as vertices of A − B for the pair (a, b)
+    /// (a part of a with b, else a with a part of b); empty if none is stored.
+    private func warmStart(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster]) -> [CorralVertex] {
+        for (part, other, partIsA) in partsA.map({ ($0, b, true) }) + partsB.map({ ($0, a, false) }) {
+            guard let plane = hyperplanes.hyperplane(part.node, other.node), let corral = plane.corral else { continue }
+            // The low side of the stored plane is the side of `a` or of `b`.
+            let lowIsA = (plane.lowNode == part.node) == partIsA
+            let vertices = lowIsA ? corral.vertices(low: a.members, high: b.members)
+                                  : corral.vertices(low: b.members, high: a.members)
+                                      .map { CorralVertex(indexA: $0.indexB, indexB: $0.indexA, weight: $0.weight) }
+            if !vertices.isEmpty { return vertices }
+        }
+        return []
     }
 
     /// A stored hyperplane between a part of `merged` and `other`, re-checked on the other
@@ -179,7 +195,7 @@ final class OverlapChecker: @unchecked Sendable {
             }
             if (highMin - lowMax) / plane.norm > tolerance {
                 return SeparatingHyperplane(normal: plane.normal, lowNode: partIsLow ? merged.node : other.node,
-                                            lowMax: lowMax, highMin: highMin)
+                                            lowMax: lowMax, highMin: highMin, corral: plane.corral)
             }
         }
         return nil

@@ -45,9 +45,16 @@ public func hullDistance(
 /// The bounds are valid but not tight; use ``hullDistance(_:_:relativeAccuracy:)`` for
 /// the distance.
 ///
+/// A `warmStart` corral (from ``HullSeparation/corral`` of an earlier pair whose sets are
+/// subsets of these, re-indexed into `a` and `b`) starts the solver at that pair's nearest
+/// point: when a set grew by a few points, the verdict then takes a few iterations instead
+/// of hundreds. Vertices out of range, with non-positive weights or affinely dependent on
+/// those before them are skipped; the verdict and its certificates are those of a cold
+/// start (only the path to them differs).
+///
 /// - Precondition: both sets are non-empty and have the same positive dimension.
-public func separability(_ a: PointMatrix, _ b: PointMatrix) -> HullSeparation {
-    solveNearestPoints(a, b, rule: .decision)
+public func separability(_ a: PointMatrix, _ b: PointMatrix, warmStart: [CorralVertex] = []) -> HullSeparation {
+    solveNearestPoints(a, b, rule: .decision, warmStart: warmStart)
 }
 
 /// The distance from point `p` to the convex hull of `a` (0 inside), with certificates.

@@ -41,6 +41,28 @@ public struct HullSeparation: Sendable {
     public var fullPasses: Int
     /// The overlap tolerance used for this pair: `1e-7` times the largest point norm.
     public var tolerance: Double
+    /// Wolfe's corral at the nearest points: affinely independent difference vertices
+    /// `a[indexA] − b[indexB]` with convex weights, whose combination is the nearest point
+    /// of A − B found. Handed back to ``separability(_:_:warmStart:)`` for a superset of
+    /// either set, it lets the solver resume from here instead of from scratch.
+    public var corral: [CorralVertex] = []
+}
+
+/// One difference vertex `a[indexA] − b[indexB]` of a corral, with its convex weight.
+public struct CorralVertex: Sendable, Equatable {
+    /// The point of A, by its index in A.
+    public var indexA: Int
+    /// The point of B, by its index in B.
+    public var indexB: Int
+    /// The vertex's convex weight.
+    public var weight: Double
+
+    /// A vertex of A − B with its weight.
+    public init(indexA: Int, indexB: Int, weight: Double) {
+        self.indexA = indexA
+        self.indexB = indexB
+        self.weight = weight
+    }
 }
 
 extension HullSeparation.Verdict: CustomStringConvertible {

@@ -30,14 +30,15 @@ public func overlapTolerance(scale: Double) -> Double {
 }
 
 func solveNearestPoints(
-    _ a: PointMatrix, _ b: PointMatrix, rule: StopRule, policy: WorkingSetPolicy = .standard
+    _ a: PointMatrix, _ b: PointMatrix, rule: StopRule, policy: WorkingSetPolicy = .standard,
+    warmStart: [CorralVertex] = []
 ) -> HullSeparation {
     precondition(
         a.dimension == b.dimension,
         "ProbeGeometry: point sets of dimension \(a.dimension) and \(b.dimension)")
     return a.withRows { rowsA in
         b.withRows { rowsB in
-            NearestPointSolver(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary).run(rule, policy: policy)
+            NearestPointSolver(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary).run(rule, policy: policy, warmStart: warmStart)
         }
     }
 }
@@ -63,7 +64,7 @@ private struct NearestPointSolver {
         return (0..<dimension).map { Double(pa[$0]) - Double(pb[$0]) }
     }
 
-    func run(_ rule: StopRule, policy: WorkingSetPolicy) -> HullSeparation {
+    func run(_ rule: StopRule, policy: WorkingSetPolicy, warmStart: [CorralVertex] = []) -> HullSeparation {
         let d = dimension
         // Precomputed summaries (PointMatrix.summarized()) save a pass over each set.
         let (centroidA, radiusA, largestA) = summaryA.map { ($0.centroid, $0.radius, $0.largestNorm) } ?? a.centroidRadiusAndLargestNorm()
@@ -82,8 +83,10 @@ private struct NearestPointSolver {
         let shift = spread > 0 ? spread * spread : max(firstNormSquared, Double.leastNormalMagnitude)
 
         var corral = Corral(dimension: d, shift: shift)
-        _ = corral.append(firstVertex, indexA: first.0, indexB: first.1)
-        corral.weights = [1]
+        if !startCorral(&corral, from: warmStart) {
+            _ = corral.append(firstVertex, indexA: first.0, indexB: first.1)
+            corral.weights = [1]
+        }
 
         var best = (lower: -Double.infinity, normal: [Double](), offset: 0.0)
         // The nearest pair seen; Wolfe's ‖x‖ decreases, but rounding may break that.
@@ -246,7 +249,7 @@ private struct NearestPointSolver {
             guard corral.append(vertex(i, j), indexA: i, indexB: j), minorCycle(&corral) else { break }
         }
         let separable = nearest.upper > tolerance && best.lower > 0
-        return HullSeparation(
+        var result = HullSeparation(
             upperBound: nearest.upper,
             lowerBound: separable ? best.lower : 0,
             weightsA: aggregate(nearest.indexA, nearest.weights),
@@ -257,6 +260,34 @@ private struct NearestPointSolver {
             iterations: iterations,
             fullPasses: fullPasses,
             tolerance: tolerance)
+        result.corral = (0..<nearest.indexA.count).map {
+            CorralVertex(indexA: nearest.indexA[$0], indexB: nearest.indexB[$0], weight: nearest.weights[$0])
+        }
+        return result
+    }
+
+    /// Fills an empty corral with the usable vertices of a warm start (in range, positive
+    /// weight, affinely independent of those before), their weights renormalised to sum 1;
+    /// false, leaving the corral empty, when none is usable. The point Σλv is then a convex
+    /// combination of vertices of A − B, as Wolfe's iterations require; it need not be the
+    /// corral's affine minimiser (the first minor cycle moves towards that).
+    private func startCorral(_ corral: inout Corral, from warmStart: [CorralVertex]) -> Bool {
+        var weights: [Double] = []
+        for vertex in warmStart
+        where vertex.indexA >= 0 && vertex.indexA < a.count && vertex.indexB >= 0 && vertex.indexB < b.count
+            && vertex.weight > 0 && vertex.weight.isFinite && !corral.contains(vertex.indexA, vertex.indexB)
+        {
+            if corral.append(self.vertex(vertex.indexA, vertex.indexB), indexA: vertex.indexA, indexB: vertex.indexB) {
+                weights.append(vertex.weight)
+            }
+        }
+        let total = weights.reduce(0, +)
+        guard corral.size > 0, total > 0, total.isFinite else {
+            while corral.size > 0 { corral.remove(at: corral.size - 1) }
+            return false
+        }
+        corral.weights = weights.map { $0 / total }
+        return true
     }
 
     /// Moves the weights to the affine minimiser of the corral, dropping vertices on the way;

@@ -1,0 +1,73 @@
+import ProbeGeometry
+import Testing
+
+/// A warm start changes the solver's path, never its verdict or the validity of its
+/// certificates: each case compares a warm-started solve with a cold one on the same sets
+/// and re-checks the certificates independently.
+@Suite("Solver warm starts from a subset's corral")
+struct WarmStartTests {
+    /// Two overlapping clouds minus the points of A nearest B's centroid, so that A's hull
+    /// misses B's; the full A overlaps B.
+    private func nearlyTouching(dimension: Int, seed: UInt64) -> (full: [[Float]], trimmed: [[Float]], b: [[Float]]) {
+        var g = SeededGenerator(seed: seed)
+        let full = boxRows(300, dimension: dimension, &g)
+        var b = boxRows(300, dimension: dimension, low: 0.97, &g)
+        // B's first coordinate pushed out so that only a few points of A reach past it.
+        b = b.map { row in var row = row; row[0] += 0.02; return row }
+        let trimmed = full.filter { $0[0] < 0.97 }
+        return (full, trimmed, b)
+    }
+
+    @Test("a grown set resumes from the subset's corral: same verdicts, valid certificates", arguments: [3, 20, 64])
+    func grownSetSameVerdict(dimension: Int) {
+        let (full, trimmed, bRows) = nearlyTouching(dimension: dimension, seed: 40 + UInt64(dimension))
+        let b = PointMatrix(rows: bRows)
+        let small = PointMatrix(rows: trimmed)
+        let first = separability(small, b)
+        #expect(first.verdict == .separable)
+        #expect(!first.corral.isEmpty)
+        #expect(checkSeparatingHyperplane(first, a: small, b: b) > first.tolerance)
+        // Re-index the corral into the full set (trimmed rows are a subsequence of full).
+        var positionInFull: [Int] = []
+        var next = 0
+        for row in trimmed {
+            while full[next] != row { next += 1 }
+            positionInFull.append(next)
+            next += 1
+        }
+        let warm = first.corral.map { CorralVertex(indexA: positionInFull[$0.indexA], indexB: $0.indexB, weight: $0.weight) }
+        let grown = PointMatrix(rows: full)
+        let cold = separability(grown, b)
+        let resumed = separability(grown, b, warmStart: warm)
+        #expect(resumed.verdict == cold.verdict)
+        switch resumed.verdict {
+        case .overlapping:
+            #expect(checkCommonPoint(resumed, a: grown, b: b) <= resumed.tolerance * (1 + 1e-9))
+        case .separable:
+            #expect(checkSeparatingHyperplane(resumed, a: grown, b: b) > resumed.tolerance)
+        }
+        // The same sets as the corral came from: it starts at the nearest point already.
+        let again = separability(small, b, warmStart: first.corral)
+        #expect(again.verdict == .separable)
+        #expect(again.iterations <= first.iterations)
+        #expect(checkSeparatingHyperplane(again, a: small, b: b) > again.tolerance)
+    }
+
+    @Test("unusable warm-start vertices are skipped, not trusted")
+    func unusableVerticesSkipped() {
+        let (a, b) = boxesWithGap(0.25, count: 40, dimension: 5, seed: 3)
+        let junk = [
+            CorralVertex(indexA: -1, indexB: 0, weight: 0.5),
+            CorralVertex(indexA: 0, indexB: 999, weight: 0.5),
+            CorralVertex(indexA: 1, indexB: 1, weight: -2),
+            CorralVertex(indexA: 2, indexB: 2, weight: .nan),
+            CorralVertex(indexA: 3, indexB: 3, weight: 1),
+            CorralVertex(indexA: 3, indexB: 3, weight: 1),
+        ]
+        let cold = hullDistance(a, b)
+        let s = separability(a, b, warmStart: junk)
+        #expect(s.verdict == .separable)
+        #expect(checkSeparatingHyperplane(s, a: a, b: b) > s.tolerance)
+        #expect(s.upperBound >= cold.upperBound * (1 - 1e-6))
+    }
+}
