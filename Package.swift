@@ -44,7 +44,9 @@ let package = Package(
         .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig", "ResultSchema"]),
 
         // Process-wide concerns of the two executables only (signal handling); not a product.
-        .target(name: "ProbeCommandLine", dependencies: ["ProbeStore"]),
+        .target(name: "ProbeCommandLine", dependencies: [
+            "ProbeStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .executableTarget(name: "probe-convert", dependencies: [
             "ProbeStore", "ProbeCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,13 +56,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "ProbeStoreTests", dependencies: ["ProbeStore"]),
-        .testTarget(name: "ProbeKernelsTests", dependencies: ["ProbeKernels"]),
+        // What several test targets share (a seeded generator); not a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ProbeStoreTests", dependencies: ["ProbeStore", "TestSupport"]),
+        .testTarget(name: "ProbeKernelsTests", dependencies: ["ProbeKernels", "TestSupport"]),
         .testTarget(name: "ProbeConfigTests", dependencies: ["ProbeConfig"]),
         .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport", "ResultSchema"]),
-        .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry"]),
+        .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry", "TestSupport"]),
         // Fixtures/ holds copies of the reference's outputs; tests find them through #filePath.
-        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeReport", "ResultSchema", "ProbeKernels"],
+        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeReport", "ResultSchema", "ProbeKernels", "TestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -294,7 +294,7 @@ public struct BatchProbe {
                 guard rest.count == 2 else { continue }
                 sources.append(LayerSource(iteration: String(rest[0]), layer: String(rest[1]), path: "\(file):\(key)", contentFile: file))
             }
-            return sources.sorted { naturalLess($0.iteration, $1.iteration) || ($0.iteration == $1.iteration && naturalLess($0.layer, $1.layer)) }
+            return sources.sorted { naturalOrder($0.iteration, $1.iteration) || ($0.iteration == $1.iteration && naturalOrder($0.layer, $1.layer)) }
         }
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
@@ -302,12 +302,12 @@ public struct BatchProbe {
             throw InputError(file: path, "batch_embeddings_path is not a folder (nor store.h5:<group>)")
         }
         var sources: [LayerSource] = []
-        for iteration in try FolderWalk.entries(of: path).sorted(by: naturalLess) where !iteration.hasPrefix(".") {
+        for iteration in try FolderWalk.entries(of: path).sorted(by: naturalOrder) where !iteration.hasPrefix(".") {
             let folder = (path as NSString).appendingPathComponent(iteration)
             guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
             // `<layer>.txt` or `<layer>.npy` (numpy arrays), mixed freely.
             let files = try FolderWalk.entries(of: folder).filter { $0.hasSuffix(".txt") || $0.hasSuffix(".npy") }
-                .sorted { naturalLess(String($0.dropLast(4)), String($1.dropLast(4))) }
+                .sorted { naturalOrder(String($0.dropLast(4)), String($1.dropLast(4))) }
             for name in files {
                 let layer = String(name.dropLast(4))
                 if sources.contains(where: { $0.iteration == iteration && $0.layer == layer }) {
@@ -318,15 +318,5 @@ public struct BatchProbe {
             }
         }
         return sources
-    }
-}
-
-/// Numbers compare as numbers, everything else as text ("2" < "10" < "final").
-func naturalLess(_ a: String, _ b: String) -> Bool {
-    switch (Int(a), Int(b)) {
-    case let (x?, y?): return x < y
-    case (.some, nil): return true
-    case (nil, .some): return false
-    default: return a < b
     }
 }

@@ -3,7 +3,7 @@ import ProbeStore
 import ResultSchema
 
 /// The closer-look comparison of two probed spaces (e.g. before and after fine-tuning).
-public struct SpaceComparison: Codable, Sendable {
+public struct SpaceComparison: ResultDocument, Sendable {
     /// One label's change between the spaces.
     public struct LabelChange: Codable, Sendable {
         public var label: String

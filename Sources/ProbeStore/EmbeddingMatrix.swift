@@ -186,19 +186,6 @@ public final class EmbeddingMatrix: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with rows `range`: without copying when they are one mapped span, else
-    /// copied once into a temporary buffer.
-    public func withRows<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
-        precondition(range.lowerBound >= 0 && range.upperBound <= rowCount, "rows \(range) outside 0..<\(rowCount)")
-        if let span = mappedSpan(range) {
-            return try body(UnsafeBufferPointer(start: span, count: range.count * dimension))
-        }
-        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, range.count * dimension))
-        defer { buffer.deallocate() }
-        try readRows(range, into: buffer)
-        return try body(UnsafeBufferPointer(rebasing: buffer[0..<(range.count * dimension)]))
-    }
-
     /// Copies the given rows, in the given order, into `buffer` (`rows.count × dimension`).
     ///
     /// From HDF5, rows are read in ascending windows of about 1 MiB so that each chunk is

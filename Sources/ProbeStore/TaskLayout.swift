@@ -193,13 +193,3 @@ public struct TaskDirectory: Sendable {
         embeddings = sources.sorted { naturalOrder($0.key, $1.key) }
     }
 }
-
-/// Orders keys so that numeric path components compare as numbers (layer 2 before layer 10).
-func naturalOrder(_ a: String, _ b: String) -> Bool {
-    let left = a.split(separator: "/"), right = b.split(separator: "/")
-    for (x, y) in zip(left, right) where x != y {
-        if let i = Int(x), let j = Int(y) { return i < j }
-        return x < y
-    }
-    return left.count < right.count
-}

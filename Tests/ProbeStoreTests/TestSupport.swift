@@ -1,5 +1,6 @@
 import Foundation
 @testable import ProbeStore
+import TestSupport
 
 /// A fresh temporary folder, removed when the value is released.
 final class TemporaryFolder {
@@ -20,19 +21,6 @@ final class TemporaryFolder {
     }
 
     func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
-}
-
-/// A deterministic generator (SplitMix64) so generated data is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Random `rows × dim` values and their "%.6f" text (one row per line).
@@ -72,3 +60,6 @@ func builtExecutable(_ name: String) -> URL? {
     candidates += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
     return candidates.map { $0.appendingPathComponent(name) }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
 }
+
+/// The shared generator, named here once so that every file of this target sees it.
+typealias SeededGenerator = TestSupport.SeededGenerator

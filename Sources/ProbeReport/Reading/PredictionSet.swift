@@ -10,13 +10,6 @@ public struct PredictionSet: Sendable {
         public var label: String
         /// The distance from the test point to the cluster.
         public var distance: Double
-
-        /// Creates a ranked cluster.
-        public init(cluster: Int, label: String, distance: Double) {
-            self.cluster = cluster
-            self.label = label
-            self.distance = distance
-        }
     }
 
     /// One test point: its gold label and the clusters by increasing distance.
