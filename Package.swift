@@ -39,7 +39,7 @@ let package = Package(
         // the JSON formats probe writes and reads back (summary.json, cache records); depends on nothing.
         .target(name: "ResultSchema"),
         // result folders -> one self-contained HTML page with SVG plots.
-        .target(name: "ProbeReport", dependencies: ["ResultSchema"]),
+        .target(name: "ProbeReport", dependencies: ["ProbeStore", "ResultSchema"]),
         // solvers -> clustering -> analysis -> writers, and the config.
         .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig", "ResultSchema"]),
 
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "ProbeStoreTests", dependencies: ["ProbeStore", "TestSupport"]),
         .testTarget(name: "ProbeKernelsTests", dependencies: ["ProbeKernels", "TestSupport"]),
         .testTarget(name: "ProbeConfigTests", dependencies: ["ProbeConfig"]),
-        .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport", "ResultSchema"]),
+        .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport", "ProbeStore", "ResultSchema"]),
         .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry", "TestSupport"]),
         // Fixtures/ holds copies of the reference's outputs; tests find them through #filePath.
         .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeReport", "ResultSchema", "ProbeKernels", "TestSupport"],

@@ -35,16 +35,16 @@ public struct SpaceComparison: ResultDocument, Sendable {
     /// given, else the embeddings recorded in each folder's `summary.json`.
     public static func compare(_ a: String, _ b: String, embeddingsA: String? = nil, embeddingsB: String? = nil,
                                entities: String? = nil, labelSet: String? = nil) throws -> SpaceComparison {
-        let vecA = try readNamedValues((a as NSString).appendingPathComponent("vec.txt"))
-        let vecB = try readNamedValues((b as NSString).appendingPathComponent("vec.txt"))
+        let vecA = try namedValues((a as NSString).appendingPathComponent("vec.txt"))
+        let vecB = try namedValues((b as NSString).appendingPathComponent("vec.txt"))
         let common = vecA.map(\.0).filter { key in vecB.contains { $0.0 == key } }
         let mapB = Dictionary(vecB, uniquingKeysWith: { x, _ in x })
         let mapA = Dictionary(vecA, uniquingKeysWith: { x, _ in x })
         let pearson = correlation(common.map { mapA[$0] ?? 0 }, common.map { mapB[$0] ?? 0 })
 
-        let minA = try readNamedValues((a as NSString).appendingPathComponent("outside_min.txt"))
-        let minB = Dictionary(try readNamedValues((b as NSString).appendingPathComponent("outside_min.txt")), uniquingKeysWith: { x, _ in x })
-        let insideA = Dictionary((try? readNamedValues((a as NSString).appendingPathComponent("inside_mean.txt"))) ?? [], uniquingKeysWith: { x, _ in x })
+        let minA = try namedValues((a as NSString).appendingPathComponent("outside_min.txt"))
+        let minB = Dictionary(try namedValues((b as NSString).appendingPathComponent("outside_min.txt")), uniquingKeysWith: { x, _ in x })
+        let insideA = Dictionary((try? namedValues((a as NSString).appendingPathComponent("inside_mean.txt"))) ?? [], uniquingKeysWith: { x, _ in x })
         var changes: [LabelChange] = []
         for (label, valueA) in minA {
             guard let valueB = minB[label] else { continue }
@@ -144,15 +144,7 @@ func correlation(_ x: [Double], _ y: [Double]) -> Double? {
     return sxy / (sxx * syy).squareRoot()
 }
 
-/// Reads `name,value` lines in order, naming file and line on a malformed one.
-func readNamedValues(_ path: String) throws -> [(String, Double)] {
-    guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read") }
-    var out: [(String, Double)] = []
-    for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
-        guard let comma = line.lastIndex(of: ","), let value = Double(line[line.index(after: comma)...]) else {
-            throw InputError(file: path, line: index + 1, "expected <name>,<number>")
-        }
-        out.append((String(line[..<comma]), value))
-    }
-    return out
+/// The `(name, value)` pairs of a `name,value` result file, in file order.
+private func namedValues(_ path: String) throws -> [(String, Double)] {
+    try readNamedValues(path).map { ($0.name, $0.value) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ProbeConfig
+import ProbeStore
 import Testing
 @testable import DirectProbe
 
@@ -32,8 +33,8 @@ struct ComparisonTests {
         #expect(byLabel["a"]?.change ?? 0 > 0.5)
         #expect(comparison.moved_apart + comparison.moved_closer + comparison.unchanged == 3)
         // The correlation is Pearson's r of the two vec.txt columns.
-        let x = try readNamedValues(folderA.file("results/vec.txt")).map(\.1)
-        let y = try readNamedValues(folderB.file("results/vec.txt")).map(\.1)
+        let x = try readNamedValues(folderA.file("results/vec.txt")).map(\.value)
+        let y = try readNamedValues(folderB.file("results/vec.txt")).map(\.value)
         #expect(comparison.label_pairs == 3)
         let mx: Double = x.reduce(0, +) / 3
         let my: Double = y.reduce(0, +) / 3

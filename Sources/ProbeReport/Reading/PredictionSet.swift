@@ -1,4 +1,5 @@
 import Foundation
+import ProbeStore
 
 /// DirectProbe's test-set predictions (`prediction.txt`).
 public struct PredictionSet: Sendable {
