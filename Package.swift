@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "DirectProbeSwift",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "probe-convert", targets: ["probe-convert"]),
         .executable(name: "probe", targets: ["probe"]),

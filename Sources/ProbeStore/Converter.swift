@@ -220,8 +220,8 @@ public enum Converter {
     }
 }
 
-/// Holds the dataset created lazily by the write thread.
-private final class MatrixBox: @unchecked Sendable {
+/// Holds the dataset created lazily by the write thread (used on that thread only).
+private final class MatrixBox {
     var dataset: H5Dataset?
     var bytesSinceRelease = 0
 }

@@ -10,7 +10,7 @@ import Foundation
 /// lies in one run is handed out without copying; one that spans two runs is copied once.
 /// Compressed datasets are read with HDF5 hyperslabs of whole row ranges.
 /// Reads are thread-safe: the mapped paths are lock-free, the HDF5 path is serialised.
-public final class EmbeddingMatrix: @unchecked Sendable {
+public final class EmbeddingMatrix: Sendable {
     /// The store file (or `.npy` file).
     public let path: String
     /// The dataset's name in the store (empty for a `.npy` file).
@@ -264,7 +264,7 @@ public final class EmbeddingMatrix: @unchecked Sendable {
 }
 
 /// A probe store opened for reading: labels, entities and the embeddings datasets.
-public final class ProbeStoreFile: @unchecked Sendable {
+public final class ProbeStoreFile: Sendable {
     /// The store's path.
     public let path: String
     private let file: H5File

@@ -114,7 +114,7 @@ struct StorageEquivalenceTests {
 }
 
 /// Collects streamed values (the stream's consumer runs on another thread, one block at a time).
-private final class ValuesBox: @unchecked Sendable {
+private final class ValuesBox {
     var values: [Float] = []
 }
 
