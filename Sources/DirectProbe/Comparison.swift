@@ -65,8 +65,8 @@ public struct SpaceComparison: ResultDocument, Sendable {
                   let entitiesPath = entities ?? inputsA.entities?.path, let labelsPath = labelSet ?? inputsA.labels?.path else {
                 throw InputError(file: a, "no embeddings recorded in summary.json; pass --embeddings-a and --embeddings-b")
             }
-            let set = try ProbeRun.readLabelSet(labelsPath)
-            let labels = try ProbeRun.readEntityLabels(entitiesPath, labelSet: set)
+            let set = try LabelSet.read(labelsPath)
+            let labels = try EntityFile.labelIndices(entitiesPath, labelSet: set)
             let scratch = NSTemporaryDirectory() + "probe-compare-\(getpid())"
             let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
             defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }

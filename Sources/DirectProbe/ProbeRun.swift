@@ -119,7 +119,7 @@ public struct ProbeRun {
                 throw InputError(file: "config", "mode prediction needs clustering.probing_cluster_path")
             }
             log.info("Loading the clusters from \(path)")
-            assignment = try Self.readClusterFile(path, pointCount: points.count)
+            assignment = try ClusterFile.read(path, pointCount: points.count)
         }
         // Large inputs: copy the points in cluster order first, so that every later gather of a
         // cluster is one sequential read (the analysis gathers each cluster many times).
@@ -218,7 +218,7 @@ public struct ProbeRun {
 
     private func loadSplit(entities: String, embeddings: String, labelSet: LabelSet, name: String, log: RunLog, scratch: String) throws -> LabeledPoints {
         log.info("Load entities from \(entities)")
-        let labels = try Self.readEntityLabels(entities, labelSet: labelSet)
+        let labels = try EntityFile.labelIndices(entities, labelSet: labelSet)
         log.info("Finish loading \(labels.count) entities...")
         log.info("Loading embeddings from \(embeddings)")
         let (matrix, scan) = try EmbeddingInput.openScanned(embeddings, entityCount: labels.count, entitiesPath: entities,
@@ -230,7 +230,7 @@ public struct ProbeRun {
     }
 
     private func loadTraining(log: RunLog, scratch: String) throws -> LabeledPoints {
-        let labelSet = try Self.readLabelSet(configuration.labelSetPath)
+        let labelSet = try LabelSet.read(configuration.labelSetPath)
         guard let embeddings = configuration.embeddingsPath else {
             throw InputError(file: "config", "data.embeddings_path is required in mode \(configuration.mode)")
         }
@@ -240,39 +240,10 @@ public struct ProbeRun {
         return points
     }
 
-    /// Reads the label set from `tags.txt`, or from a store (`store.h5`).
-    static func readLabelSet(_ path: String) throws -> LabelSet {
-        let (file, _) = EmbeddingInput.splitStorePath(path)
-        if EmbeddingInput.isStore(file) { return try ProbeStoreFile(path: file).labels() }
-        return try LabelSet(contentsOf: path)
-    }
-
-    /// Reads every entity's label index from an entities file, or from a store (`store.h5:<split>`).
-    static func readEntityLabels(_ path: String, labelSet: LabelSet) throws -> [Int32] {
-        let (file, split) = EmbeddingInput.splitStorePath(path)
-        if EmbeddingInput.isStore(file) {
-            guard let split else { throw InputError(file: path, "name the split of the entities as \(file):<split> (e.g. \(file):train)") }
-            let labels = try ProbeStoreFile(path: file).entityLabels(split: split)
-            if let bad = labels.first(where: { $0 < 0 || Int($0) >= labelSet.count }) {
-                throw InputError(file: path, "label index \(bad) outside the \(labelSet.count) labels")
-            }
-            return labels
-        }
-        var labels: [Int32] = []
-        try EntityFile.read(path, labels: labelSet) { block in labels.append(contentsOf: block.map { Int32($0.label) }) }
-        return labels
-    }
-
     /// The cluster number of every point, clusters numbered in the given order (by first member).
     private func clusterNumbers(_ clusters: [Cluster], pointCount: Int) -> [Int] {
         var number = [Int](repeating: -1, count: pointCount)
         for (index, cluster) in clusters.enumerated() { for member in cluster.members { number[Int(member)] = index } }
         return number
-    }
-
-    /// Reads a `clusters.txt`: one non-negative cluster number per training point.
-    public static func readClusterFile(_ path: String, pointCount: Int) throws -> [Int] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read the clusters file") }
-        return try ClusterFile.parse(data, path: path, pointCount: pointCount)
     }
 }
