@@ -226,12 +226,6 @@ private final class MatrixBox {
     var bytesSinceRelease = 0
 }
 
-/// The tool's version, written into every store and result.
-public enum ProbeVersion {
-    /// Semantic version of this build.
-    public static let string = "0.1.0"
-}
-
 /// The size of a file in bytes (0 if it cannot be read).
 func fileSize(_ path: String) -> Int {
     var info = stat()
