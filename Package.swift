@@ -30,17 +30,17 @@ let package = Package(
 
         // text -> store: parsing, HDF5 layout, converter, block reader.
         .target(name: "ProbeStore", dependencies: ["CHDF5", "CZlib"]),
-        // store -> kernels: tiled pairwise distances (no knowledge of files).
+        // tiled pairwise distances over rows handed in (no knowledge of files).
         .target(name: "ProbeKernels", dependencies: ["CBLAS"]),
-        // kernels -> solvers: separability and hull distances with certificates.
+        // points in memory -> separability and hull distances with certificates (no files, no kernels).
         .target(name: "ProbeGeometry", dependencies: ["CBLAS"]),
         // config.ini with Python configparser ExtendedInterpolation semantics.
         .target(name: "ProbeConfig"),
         // the JSON formats probe writes and reads back (summary.json, cache records); depends on nothing.
         .target(name: "ResultSchema"),
-        // result folders -> one self-contained HTML page with SVG plots.
+        // result folders -> one self-contained HTML page with SVG plots (reads files through ProbeStore).
         .target(name: "ProbeReport", dependencies: ["ProbeStore", "ResultSchema"]),
-        // solvers -> clustering -> analysis -> writers, and the config.
+        // kernels and geometry -> clustering -> analysis -> result writers.
         .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig", "ResultSchema"]),
 
         // Process-wide concerns of the two executables only (signal handling); not a product.

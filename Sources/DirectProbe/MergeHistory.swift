@@ -3,7 +3,9 @@ import ProbeKernels
 import ProbeStore
 import Synchronization
 
-/// The merge sequence of "merge to the end" (SPEC §3 step 2), kept as a dendrogram.
+/// The merge sequence of "merge to the end" (probing's first step: within each label,
+/// centroid linkage merges the two closest clusters until each label is one cluster), kept
+/// as a dendrogram.
 ///
 /// Points are nodes `0..<pointCount`; merge k joins two nodes of one label into node
 /// `pointCount + k`. Any state (the assignment after k merges) is replayed from it with

@@ -2,7 +2,7 @@ import Foundation
 import ProbeGeometry
 import ProbeStore
 
-/// DirectProbe's test-set prediction (SPEC §5): every test point gets the label of the
+/// DirectProbe's test-set prediction: every test point gets the label of the
 /// cluster whose convex hull is nearest (exact point-to-hull distance, 0 inside).
 public struct TestPrediction: Sendable {
     /// For each test point, every cluster (position in `clusters`) with its distance, nearest first

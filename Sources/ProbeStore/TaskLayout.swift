@@ -126,7 +126,8 @@ public struct EmbeddingSource: Sendable, Equatable {
     public let layer: String
 }
 
-/// A pre-packed probing task directory (SPEC §1), discovered on disk.
+/// A pre-packed probing task directory (`labels/tags.txt`, `entities/<split>.txt` and the
+/// embeddings files under `embeddings/`), discovered on disk.
 public struct TaskDirectory: Sendable {
     /// The task's root folder.
     public let root: String

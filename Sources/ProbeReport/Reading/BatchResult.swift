@@ -96,7 +96,8 @@ public struct BatchIteration: Sendable {
     }
 }
 
-/// The results of a batch run (SPEC §6): per iteration, per layer, the measures of the fixed clusters.
+/// The results of a batch run (mode `batch_probing`: the fixed clusters of a clusters file measured in
+/// every layer of every fine-tuning iteration): per iteration, per layer, the measures of those clusters.
 public struct BatchResult: Sendable {
     /// The folder as it was named.
     public let folder: String

@@ -168,7 +168,10 @@ public struct SummaryMeasures: Sendable, Equatable {
         self.source = source
     }
 
-    /// Recomputes the numbers from per-label values with the definitions of SPEC §5.
+    /// Recomputes the numbers from per-label values, as `probe` defines them: the smallest
+    /// positive outside min; the mean of the positive inside means; the largest inside max;
+    /// and the mean over labels of inside max / outside min and of inside mean / outside min,
+    /// over the labels where both values are non-zero.
     public init(labels: [String], outsideMin: [String: Double], insideMean: [String: Double], insideMax: [String: Double]) {
         let positiveOutside = labels.compactMap { outsideMin[$0] }.filter { $0 > 0 }
         let positiveInsideMean = labels.compactMap { insideMean[$0] }.filter { $0 > 0 }
