@@ -47,15 +47,15 @@ public struct ProbeRun {
 
     /// Where a run works and what it logs to: fixed when it starts.
     private struct Context {
-        let started: Date
         let log: RunLog
         let writer: ResultWriter
         let scratch: String
         let budget: MemoryBudget
     }
 
-    /// The wall time of each phase, for the log and `summary.json`.
+    /// The wall time of the run and of each phase, for the log and `summary.json`.
     private struct PhaseTimes {
+        let started = Date()
         var seconds: [String: Double] = [:]
 
         /// Runs `body`, adding its wall time to `phase`.
@@ -95,7 +95,7 @@ public struct ProbeRun {
         if configuration.mode == .batchProbing {
             throw InputError(file: "config", "mode batch_probing runs through BatchProbe")
         }
-        let started = Date()
+        var times = PhaseTimes()
         let log = RunLog(echo: verbose)
         let budget = try memory ?? configuration.memory.map(MemoryBudget.init(parsing:)) ?? .automatic
         let writer = try ResultWriter(folder: configuration.outputPath, force: force)
@@ -105,9 +105,8 @@ public struct ProbeRun {
         defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
         if let comments = configuration.comments { log.info("Comments: \(comments)") }
         log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads, memory budget \(budget)")
-        let context = Context(started: started, log: log, writer: writer, scratch: scratch, budget: budget)
+        let context = Context(log: log, writer: writer, scratch: scratch, budget: budget)
 
-        var times = PhaseTimes()
         let inputs = try load(context, &times)
         let clustering = try cluster(inputs, context, &times)
         let clusters = try summarize(inputs, clustering, context, &times)
@@ -261,7 +260,7 @@ public struct ProbeRun {
     private func writeSummary(inputs: Inputs, clustering: Clustering, clusters: ClusterSet, prediction: TestPrediction?,
                               analysis: Analysis, _ context: Context, _ times: inout PhaseTimes) throws -> RunSummary {
         let points = inputs.points
-        times.seconds["total"] = Date().timeIntervalSince(context.started)
+        times.seconds["total"] = Date().timeIntervalSince(times.started)
         var summary = RunSummary()
         summary.tool = "probe"
         summary.version = ProbeVersion.string

@@ -9,24 +9,6 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// The copies of the reference's cases kept in the project.
 let casesFolder = repositoryRoot.appendingPathComponent("Tests/DirectProbeTests/Fixtures/cases")
 
-/// A fresh temporary folder, removed when released.
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "directprobe-tests-\(getpid())-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
-    @discardableResult
-    func write(_ relative: String, _ text: String) -> String {
-        let full = file(relative)
-        try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
-        return full
-    }
-}
-
 /// Writes a probing task (labels, entities, embeddings as text) and returns its config.
 func writeTask(in folder: TemporaryFolder, points: [[Float]], labels: [String], mode: String = "probing") throws -> ProbeConfiguration {
     folder.write("task/labels/tags.txt", Set(labels).sorted().joined(separator: "\n") + "\n")
@@ -78,3 +60,5 @@ func readPartition(_ path: String) throws -> [[Int]] {
 
 /// The shared generator, named here once so that every file of this target sees it.
 typealias SeededGenerator = TestSupport.SeededGenerator
+/// The shared temporary folder, named here once for the same reason.
+typealias TemporaryFolder = TestSupport.TemporaryFolder

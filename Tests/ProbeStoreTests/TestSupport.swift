@@ -2,27 +2,6 @@ import Foundation
 @testable import ProbeStore
 import TestSupport
 
-/// A fresh temporary folder, removed when the value is released.
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "probe-tests-\(getpid())-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes `text` to `relative` (creating folders) and returns the full path.
-    @discardableResult
-    func write(_ relative: String, _ text: String) -> String {
-        let full = (path as NSString).appendingPathComponent(relative)
-        try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
-        return full
-    }
-
-    func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
-}
-
 /// Random `rows × dim` values and their "%.6f" text (one row per line).
 func makeEmbeddings(rows: Int, dim: Int, seed: UInt64) -> (values: [[Float]], text: String) {
     var rng = SeededGenerator(seed: seed)
@@ -63,3 +42,5 @@ func builtExecutable(_ name: String) -> URL? {
 
 /// The shared generator, named here once so that every file of this target sees it.
 typealias SeededGenerator = TestSupport.SeededGenerator
+/// The shared temporary folder, named here once for the same reason.
+typealias TemporaryFolder = TestSupport.TemporaryFolder
