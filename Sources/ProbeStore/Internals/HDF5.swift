@@ -106,7 +106,7 @@ func check(_ status: herr_t, _ operation: @autoclosure () -> String) throws -> h
 }
 
 /// An open HDF5 object id that closes itself; not thread-safe on its own (calls go through `withHDF5`).
-final class H5Handle: @unchecked Sendable {
+final class H5Handle: Sendable {
     enum Kind { case file, group, dataset, dataspace, datatype, propertyList, attribute }
     let id: hid_t
     let kind: Kind
@@ -193,7 +193,7 @@ enum H5Alignment {
 }
 
 /// An HDF5 file opened for reading or writing.
-final class H5File: @unchecked Sendable {
+final class H5File: Sendable {
     let handle: H5Handle
     let path: String
 
@@ -418,7 +418,7 @@ private func writeStringAttribute(object: hid_t, key: String, value: String, con
 }
 
 /// A 2-D float32 dataset.
-final class H5Dataset: @unchecked Sendable {
+final class H5Dataset: Sendable {
     let handle: H5Handle
     let name: String
     let file: H5File
@@ -563,7 +563,7 @@ final class H5Dataset: @unchecked Sendable {
 }
 
 /// A 1-D extendible dataset of int32 or UTF-8 strings, appended to block by block.
-final class H5Column: @unchecked Sendable {
+final class H5Column: Sendable {
     /// The element type of a column.
     enum Kind { case int32, string }
     let handle: H5Handle
