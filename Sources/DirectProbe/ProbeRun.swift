@@ -91,6 +91,8 @@ public struct ProbeRun {
         let mixed: [MixedLabelCluster]
     }
 
+    /// Sets up the log, the output folder and the scratch folder, then runs the phases in
+    /// order, each handing its result to the next.
     private func execute() throws -> Outcome {
         if configuration.mode == .batchProbing {
             throw InputError(file: "config", "mode batch_probing runs through BatchProbe")
