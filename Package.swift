@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "DirectProbeSwift",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "probe-convert", targets: ["probe-convert"]),
         .executable(name: "probe", targets: ["probe"]),
@@ -30,21 +30,23 @@ let package = Package(
 
         // text -> store: parsing, HDF5 layout, converter, block reader.
         .target(name: "ProbeStore", dependencies: ["CHDF5", "CZlib"]),
-        // store -> kernels: tiled pairwise distances (no knowledge of files).
+        // tiled pairwise distances over rows handed in (no knowledge of files).
         .target(name: "ProbeKernels", dependencies: ["CBLAS"]),
-        // kernels -> solvers: separability and hull distances with certificates.
+        // points in memory -> separability and hull distances with certificates (no files, no kernels).
         .target(name: "ProbeGeometry", dependencies: ["CBLAS"]),
         // config.ini with Python configparser ExtendedInterpolation semantics.
         .target(name: "ProbeConfig"),
         // the JSON formats probe writes and reads back (summary.json, cache records); depends on nothing.
         .target(name: "ResultSchema"),
-        // result folders -> one self-contained HTML page with SVG plots.
-        .target(name: "ProbeReport", dependencies: ["ResultSchema"]),
-        // solvers -> clustering -> analysis -> writers, and the config.
+        // result folders -> one self-contained HTML page with SVG plots (reads files through ProbeStore).
+        .target(name: "ProbeReport", dependencies: ["ProbeStore", "ResultSchema"]),
+        // kernels and geometry -> clustering -> analysis -> result writers.
         .target(name: "DirectProbe", dependencies: ["ProbeStore", "ProbeKernels", "ProbeGeometry", "ProbeConfig", "ResultSchema"]),
 
         // Process-wide concerns of the two executables only (signal handling); not a product.
-        .target(name: "ProbeCommandLine", dependencies: ["ProbeStore"]),
+        .target(name: "ProbeCommandLine", dependencies: [
+            "ProbeStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .executableTarget(name: "probe-convert", dependencies: [
             "ProbeStore", "ProbeCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,13 +56,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "ProbeStoreTests", dependencies: ["ProbeStore"]),
-        .testTarget(name: "ProbeKernelsTests", dependencies: ["ProbeKernels"]),
+        // What several test targets share (a seeded generator); not a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ProbeStoreTests", dependencies: ["ProbeStore", "TestSupport"]),
+        .testTarget(name: "ProbeKernelsTests", dependencies: ["ProbeKernels", "TestSupport"]),
         .testTarget(name: "ProbeConfigTests", dependencies: ["ProbeConfig"]),
-        .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport", "ResultSchema"]),
-        .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry"]),
+        .testTarget(name: "ProbeReportTests", dependencies: ["ProbeReport", "ProbeStore", "ResultSchema"]),
+        .testTarget(name: "ProbeGeometryTests", dependencies: ["ProbeGeometry", "TestSupport"]),
         // Fixtures/ holds copies of the reference's outputs; tests find them through #filePath.
-        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeReport", "ResultSchema", "ProbeKernels"],
+        .testTarget(name: "DirectProbeTests", dependencies: ["DirectProbe", "ProbeConfig", "ProbeStore", "ProbeGeometry", "ProbeReport", "ResultSchema", "ProbeKernels", "TestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

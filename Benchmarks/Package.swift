@@ -10,7 +10,7 @@ import PackageDescription
 
 let package = Package(
     name: "DirectProbeBenchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "DirectProbeSwift", path: ".."),
         // No traits: its default traits (MallocInterposer, RuntimeInterposer) make SwiftPM

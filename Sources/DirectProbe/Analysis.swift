@@ -3,7 +3,10 @@ import ProbeGeometry
 import ProbeKernels
 import ProbeStore
 
-/// The closer-look measures of a clustering (SPEC §5), per label and per label pair.
+/// The closer-look measures of a clustering, per label and per label pair, over the clusters
+/// of more than 5 points: for each pair of labels, the mean hull distance between their
+/// clusters; for each label, the smallest of its pair distances (outside min) and, over its
+/// clusters, the mean and the largest distance between two members (inside mean, inside max).
 public struct Analysis: Sendable {
     /// Labels in sorted order.
     public let labels: [String]

@@ -3,7 +3,7 @@ import ProbeStore
 import ResultSchema
 
 /// The closer-look comparison of two probed spaces (e.g. before and after fine-tuning).
-public struct SpaceComparison: Codable, Sendable {
+public struct SpaceComparison: ResultDocument, Sendable {
     /// One label's change between the spaces.
     public struct LabelChange: Codable, Sendable {
         public var label: String
@@ -35,16 +35,16 @@ public struct SpaceComparison: Codable, Sendable {
     /// given, else the embeddings recorded in each folder's `summary.json`.
     public static func compare(_ a: String, _ b: String, embeddingsA: String? = nil, embeddingsB: String? = nil,
                                entities: String? = nil, labelSet: String? = nil) throws -> SpaceComparison {
-        let vecA = try readNamedValues((a as NSString).appendingPathComponent("vec.txt"))
-        let vecB = try readNamedValues((b as NSString).appendingPathComponent("vec.txt"))
+        let vecA = try namedValues((a as NSString).appendingPathComponent("vec.txt"))
+        let vecB = try namedValues((b as NSString).appendingPathComponent("vec.txt"))
         let common = vecA.map(\.0).filter { key in vecB.contains { $0.0 == key } }
         let mapB = Dictionary(vecB, uniquingKeysWith: { x, _ in x })
         let mapA = Dictionary(vecA, uniquingKeysWith: { x, _ in x })
         let pearson = correlation(common.map { mapA[$0] ?? 0 }, common.map { mapB[$0] ?? 0 })
 
-        let minA = try readNamedValues((a as NSString).appendingPathComponent("outside_min.txt"))
-        let minB = Dictionary(try readNamedValues((b as NSString).appendingPathComponent("outside_min.txt")), uniquingKeysWith: { x, _ in x })
-        let insideA = Dictionary((try? readNamedValues((a as NSString).appendingPathComponent("inside_mean.txt"))) ?? [], uniquingKeysWith: { x, _ in x })
+        let minA = try namedValues((a as NSString).appendingPathComponent("outside_min.txt"))
+        let minB = Dictionary(try namedValues((b as NSString).appendingPathComponent("outside_min.txt")), uniquingKeysWith: { x, _ in x })
+        let insideA = Dictionary((try? namedValues((a as NSString).appendingPathComponent("inside_mean.txt"))) ?? [], uniquingKeysWith: { x, _ in x })
         var changes: [LabelChange] = []
         for (label, valueA) in minA {
             guard let valueB = minB[label] else { continue }
@@ -65,8 +65,8 @@ public struct SpaceComparison: Codable, Sendable {
                   let entitiesPath = entities ?? inputsA.entities?.path, let labelsPath = labelSet ?? inputsA.labels?.path else {
                 throw InputError(file: a, "no embeddings recorded in summary.json; pass --embeddings-a and --embeddings-b")
             }
-            let set = try ProbeRun.readLabelSet(labelsPath)
-            let labels = try ProbeRun.readEntityLabels(entitiesPath, labelSet: set)
+            let set = try LabelSet.read(labelsPath)
+            let labels = try EntityFile.labelIndices(entitiesPath, labelSet: set)
             let scratch = NSTemporaryDirectory() + "probe-compare-\(getpid())"
             let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
             defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
@@ -144,15 +144,7 @@ func correlation(_ x: [Double], _ y: [Double]) -> Double? {
     return sxy / (sxx * syy).squareRoot()
 }
 
-/// Reads `name,value` lines in order, naming file and line on a malformed one.
-func readNamedValues(_ path: String) throws -> [(String, Double)] {
-    guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot read") }
-    var out: [(String, Double)] = []
-    for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
-        guard let comma = line.lastIndex(of: ","), let value = Double(line[line.index(after: comma)...]) else {
-            throw InputError(file: path, line: index + 1, "expected <name>,<number>")
-        }
-        out.append((String(line[..<comma]), value))
-    }
-    return out
+/// The `(name, value)` pairs of a `name,value` result file, in file order.
+private func namedValues(_ path: String) throws -> [(String, Double)] {
+    try readNamedValues(path).map { ($0.name, $0.value) }
 }

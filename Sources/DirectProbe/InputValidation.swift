@@ -21,8 +21,8 @@ enum InputValidation {
     static func check(_ configuration: ProbeConfiguration) throws -> Checked {
         let mode = configuration.mode
         if let memory = configuration.memory { _ = try MemoryBudget(parsing: memory) }
-        let labelSet = try ProbeRun.readLabelSet(configuration.labelSetPath)
-        let trainRows = try ProbeRun.readEntityLabels(configuration.entitiesPath, labelSet: labelSet).count
+        let labelSet = try LabelSet.read(configuration.labelSetPath)
+        let trainRows = try EntityFile.labelIndices(configuration.entitiesPath, labelSet: labelSet).count
         var dimension: Int? = nil
 
         if mode == .batchProbing {
@@ -32,7 +32,7 @@ enum InputValidation {
             guard let clusters = configuration.probingClusterPath else {
                 throw InputError(file: "config", "mode batch_probing needs clustering.probing_cluster_path")
             }
-            _ = try ProbeRun.readClusterFile(clusters, pointCount: trainRows)
+            _ = try ClusterFile.read(clusters, pointCount: trainRows)
             let sources = try BatchProbe.discover(batch)
             guard !sources.isEmpty else { throw InputError(file: batch, "no iteration folders with layer files found") }
             for source in sources {
@@ -49,11 +49,11 @@ enum InputValidation {
             guard let clusters = configuration.probingClusterPath else {
                 throw InputError(file: "config", "mode prediction needs clustering.probing_cluster_path")
             }
-            _ = try ProbeRun.readClusterFile(clusters, pointCount: trainRows)
+            _ = try ClusterFile.read(clusters, pointCount: trainRows)
         }
         switch (configuration.testEntitiesPath, configuration.testEmbeddingsPath) {
         case let (entities?, testEmbeddings?):
-            let testRows = try ProbeRun.readEntityLabels(entities, labelSet: labelSet).count
+            let testRows = try EntityFile.labelIndices(entities, labelSet: labelSet).count
             let testDimension = try checkShape(testEmbeddings, rows: testRows, rowsSource: entities)
             if let dimension, testDimension != dimension {
                 throw InputError(file: testEmbeddings, "test vectors have \(testDimension) values but the training vectors (\(embeddings)) have \(dimension); use embeddings of the same model and layer")

@@ -1,8 +1,11 @@
 import Foundation
 import ProbeKernels
 import ProbeStore
+import Synchronization
 
-/// The merge sequence of "merge to the end" (SPEC §3 step 2), kept as a dendrogram.
+/// The merge sequence of "merge to the end" (probing's first step: within each label,
+/// centroid linkage merges the two closest clusters until each label is one cluster), kept
+/// as a dendrogram.
 ///
 /// Points are nodes `0..<pointCount`; merge k joins two nodes of one label into node
 /// `pointCount + k`. Any state (the assignment after k merges) is replayed from it with
@@ -38,15 +41,15 @@ public struct MergeHistory: Sendable {
         let rowsByLabel = membersByLabel
         let order = membersByLabel.indices.sorted { membersByLabel[$0].count > membersByLabel[$1].count }
         let results = LockedArray<Result<[LocalMerge], Error>>(count: membersByLabel.count, initial: .success([]))
-        let done = LockedCounter()
+        let done = Mutex(0)
         let kernelPerLabel = DistanceKernel(threadCount: 1, tileSize: kernel.tileSize)
         DispatchQueue.concurrentPerform(iterations: min(max(1, threads), max(1, order.count))) { worker in
             var position = worker
             while position < order.count {
                 let label = order[position]
                 results[label] = Result {
-                    try labelMerges(rowsByLabel[label], points: points, kernel: kernelPerLabel, scratch: scratch) {
-                        progress?.update(Double(done.add($0)))
+                    try labelMerges(rowsByLabel[label], points: points, kernel: kernelPerLabel, scratch: scratch) { amount in
+                        progress?.update(Double(done.withLock { $0 += amount; return $0 }))
                     }
                 }
                 position += max(1, min(threads, order.count))
@@ -90,7 +93,7 @@ public struct MergeHistory: Sendable {
         guard rows.count > 1 else { return [] }
         let d = points.dimension
         let centroids = try FloatScratch(count: rows.count * d, folder: scratch)
-        try points.matrix.gatherRows(rows, into: centroids.buffer)
+        try centroids.withUnsafeMutableBufferPointer { try points.matrix.gatherRows(rows, into: $0) }
         var linkage = try CentroidLinkage(centroids: centroids, sizes: Array(repeating: 1, count: rows.count),
                                           dimension: d, kernel: kernel)
         var reference = rows          // what each slot currently holds
@@ -155,24 +158,4 @@ public struct MergeHistory: Sendable {
         for point in 0..<pointCount { root[point] = nodeRoot[point] }
         return root
     }
-}
-
-/// A fixed-size array written by concurrent workers, one element each.
-final class LockedArray<Element>: @unchecked Sendable {
-    private var storage: [Element]
-    private let lock = NSLock()
-    init(count: Int, initial: Element) { storage = Array(repeating: initial, count: count) }
-    subscript(index: Int) -> Element {
-        get { lock.lock(); defer { lock.unlock() }; return storage[index] }
-        set { lock.lock(); storage[index] = newValue; lock.unlock() }
-    }
-    var values: [Element] { lock.lock(); defer { lock.unlock() }; return storage }
-}
-
-/// A counter shared by workers (for progress).
-final class LockedCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    /// Adds `amount`; returns the new total.
-    func add(_ amount: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += amount; return value }
 }

@@ -1,24 +1,28 @@
 import Foundation
 import ProbeStore
+import Synchronization
 
 /// Runs `body` for indices `0..<count` on up to `threads` threads, taking indices in order
 /// from a shared counter, and returns the results in index order (so the output does not
 /// depend on the thread count). The first error is rethrown after all workers stop.
-func parallelMap<T>(_ count: Int, threads: Int, progress: ProgressBar? = nil,
+func parallelMap<T: Sendable>(_ count: Int, threads: Int, progress: ProgressBar? = nil,
                     _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
     guard count > 0 else { return [] }
     let results = LockedArray<Result<T, Error>?>(count: count, initial: nil)
-    let next = LockedCounter()
-    let done = LockedCounter()
-    let failed = LockedFlag()
+    let next = Mutex(0)
+    let done = Mutex(0)
+    let failed = Mutex(false)
     DispatchQueue.concurrentPerform(iterations: min(max(1, threads), count)) { _ in
-        while !failed.value {
-            let index = next.add(1) - 1
+        while !failed.withLock({ $0 }) {
+            let index = next.withLock { index in
+                defer { index += 1 }
+                return index
+            }
             guard index < count else { return }
             let result = Result { try body(index) }
-            if case .failure = result { failed.set() }
+            if case .failure = result { failed.withLock { $0 = true } }
             results[index] = result
-            progress?.update(Double(done.add(1)))
+            progress?.update(Double(done.withLock { $0 += 1; return $0 }))
         }
     }
     var out: [T] = []
@@ -31,12 +35,4 @@ func parallelMap<T>(_ count: Int, threads: Int, progress: ProgressBar? = nil,
         _ = try failure.get()
     }
     return out
-}
-
-/// A flag set once by any worker.
-final class LockedFlag: @unchecked Sendable {
-    private var flag = false
-    private let lock = NSLock()
-    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
-    func set() { lock.lock(); flag = true; lock.unlock() }
 }

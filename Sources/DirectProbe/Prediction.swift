@@ -2,7 +2,7 @@ import Foundation
 import ProbeGeometry
 import ProbeStore
 
-/// DirectProbe's test-set prediction (SPEC §5): every test point gets the label of the
+/// DirectProbe's test-set prediction: every test point gets the label of the
 /// cluster whose convex hull is nearest (exact point-to-hull distance, 0 inside).
 public struct TestPrediction: Sendable {
     /// For each test point, every cluster (position in `clusters`) with its distance, nearest first
@@ -60,28 +60,5 @@ public struct Predictor {
             if let best = ranking.first, clusters[best.cluster].label == Int(test.labels[row]) { correct += 1 }
         }
         return TestPrediction(rankings: rankings, gold: test.labels, accuracy: test.count > 0 ? Double(correct) / Double(test.count) : 0)
-    }
-}
-
-extension ResultWriter {
-    /// Writes `prediction.txt`: `gold<TAB>k-Label,d<TAB>…` over all clusters by increasing distance.
-    func writePredictions(_ prediction: TestPrediction, clusters: [Cluster], labels: [String]) throws {
-        var text = ""
-        for (row, ranking) in prediction.rankings.enumerated() {
-            text += labels[Int(prediction.gold[row])]
-            for entry in ranking {
-                text += "\t\(clusters[entry.cluster].node)-\(labels[clusters[entry.cluster].label]),\(Self.format(entry.distance))"
-            }
-            text += "\n"
-        }
-        try write("prediction.txt", text)
-    }
-
-    /// Writes `dis.txt`: `(i-A, j-B): d` for every pair of clusters with different labels.
-    func writeClusterDistances(_ pairs: [ClusterPairDistance], clusters: [Cluster], labels: [String]) throws {
-        try write("dis.txt", pairs.map { pair in
-            let a = clusters[pair.first], b = clusters[pair.second]
-            return "(\(a.node)-\(labels[a.label]), \(b.node)-\(labels[b.label])): \(Self.format(pair.distance))\n"
-        }.joined())
     }
 }

@@ -83,8 +83,8 @@ public struct SweepPlan: Sendable {
 extension SweepPlan {
     /// The size of the first space, `points × dimension`, for sizing cluster jobs (dimension 0 when it cannot be read cheaply).
     public func shape(configuration: ProbeConfiguration) throws -> (points: Int, dimension: Int) {
-        let labelSet = try ProbeRun.readLabelSet(configuration.labelSetPath)
-        let points = try ProbeRun.readEntityLabels(configuration.entitiesPath, labelSet: labelSet).count
+        let labelSet = try LabelSet.read(configuration.labelSetPath)
+        let points = try EntityFile.labelIndices(configuration.entitiesPath, labelSet: labelSet).count
         guard let first = spaces.first else { return (points, 0) }
         let (file, key) = EmbeddingInput.splitStorePath(first.embeddingsPath)
         if EmbeddingInput.isStore(file), let key {

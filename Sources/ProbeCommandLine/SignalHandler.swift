@@ -31,8 +31,9 @@ public enum SignalHandler {
             }
             let number = Int32(byte)
             _ = "\n".withCString { write(STDERR_FILENO, $0, 1) }  // ^C lands mid-line on a progress bar
-            CleanupRegistry.shared.runAll(reason: "interrupted by \(name(of: number))")
-            _exit(128 + number)
+            // The registry stays locked until the process is gone, so that nothing registers
+            // (and creates) a temporary file after the cleanup.
+            CleanupRegistry.shared.runAll(reason: "interrupted by \(name(of: number))") { _exit(128 + number) }
         }
         watcher.name = "signal watcher"
         watcher.start()

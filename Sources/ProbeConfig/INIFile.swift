@@ -31,13 +31,6 @@ public struct INIFile: Sendable, Equatable {
         /// The value after interpolation.
         public let value: String
 
-        /// Creates an entry.
-        public init(section: String, key: String, value: String) {
-            self.section = section
-            self.key = key
-            self.value = value
-        }
-
         /// `[section] key = value`.
         public var description: String { "[\(section)] \(key) = \(value)" }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ProbeStore
 
 /// A results folder of either kind, read into typed values.
 public enum ResultFolder: Sendable {
@@ -9,13 +10,13 @@ public enum ResultFolder: Sendable {
     /// A sweep (`sweep.csv`, `summary.json`, `<iter>/<layer>/`).
     case sweep(SweepResult)
 
-    /// Reads a folder, deciding its kind by what it holds; neither kind is a `ReportInputError`.
+    /// Reads a folder, deciding its kind by what it holds; neither kind is an `InputError`.
     public static func load(path: String) throws -> ResultFolder {
-        guard isDirectory(path) else { throw ReportInputError(file: path, message: "no such folder") }
+        guard isDirectory(path) else { throw InputError(file: path, "no such folder") }
         if SweepResult.isSweepFolder(path) { return .sweep(try SweepResult(folder: path)) }
         if BatchResult.isBatchFolder(path) { return .batch(try BatchResult(folder: path)) }
         if RunResult.isRunFolder(path) { return .run(try RunResult(folder: path)) }
-        throw ReportInputError(file: path, message: "not a results folder: expected vec.txt and outside_min.txt (a run) "
+        throw InputError(file: path, "not a results folder: expected vec.txt and outside_min.txt (a run) "
                                + "or outside_min/, batch_vec/, … (a batch run) or sweep.csv (a sweep)")
     }
 
@@ -51,7 +52,7 @@ public struct Report: Sendable {
     /// The rendering options.
     public let options: ReportOptions
 
-    /// Reads every folder; the first malformed file stops with a `ReportInputError` naming it.
+    /// Reads every folder; the first malformed file stops with an `InputError` naming it.
     public init(resultFolders: [String], title: String? = nil, options: ReportOptions = ReportOptions()) throws {
         self.init(folders: try resultFolders.map { try ResultFolder.load(path: $0) }, title: title, options: options)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A file written under a temporary name and renamed to its final name only on success.
 ///
@@ -7,12 +8,13 @@ import Foundation
 /// `CleanupRegistry.shared`, which the executables run on SIGINT/SIGTERM/SIGHUP (SIGKILL
 /// cannot be caught: the temporary name starts with a dot and ends in `.partial-<pid>` so
 /// it is recognisable).
-public final class AtomicOutput: @unchecked Sendable {
+public final class AtomicOutput: Sendable {
     /// The final path.
     public let finalPath: String
     /// The temporary path being written.
     public let temporaryPath: String
-    private var committed = false
+    /// Whether the output was committed or abandoned (then nothing is left to do).
+    private let finished = Mutex(false)
     private let registration: CleanupRegistry.Registration
 
     /// Reserves a temporary name in the same folder as `finalPath` (so that rename is atomic).
@@ -25,21 +27,28 @@ public final class AtomicOutput: @unchecked Sendable {
     }
 
     /// Renames the temporary file to the final path, replacing any file there.
+    ///
+    /// Safe to call from several threads: the first call renames, later ones do nothing.
     public func commit() throws {
-        guard !committed else { return }
-        if rename(temporaryPath, finalPath) != 0 {
-            let reason = String(cString: strerror(errno))
-            throw InputError(file: finalPath, "cannot move the finished output into place: \(reason)")
+        try finished.withLock { finished in
+            guard !finished else { return }
+            if rename(temporaryPath, finalPath) != 0 {
+                let reason = String(cString: strerror(errno))
+                throw InputError(file: finalPath, "cannot move the finished output into place: \(reason)")
+            }
+            finished = true
         }
-        committed = true
         CleanupRegistry.shared.unregister(registration)
     }
 
     /// Removes the temporary file (done automatically when not committed).
     public func abandon() {
-        guard !committed else { return }
+        let wasFinished = finished.withLock { finished in
+            defer { finished = true }
+            return finished
+        }
+        guard !wasFinished else { return }
         CleanupRegistry.shared.cleanUpNow(registration)
-        committed = true
     }
 
     deinit { abandon() }

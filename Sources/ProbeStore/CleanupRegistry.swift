@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What to undo if the process is interrupted: temporary files, scratch folders, and notes
 /// to leave (such as "interrupted by SIGINT" in a run's log).
@@ -8,10 +9,9 @@ import Foundation
 /// SIGTERM or SIGHUP they call `runAll(reason:)` from an ordinary thread, so the cleanup
 /// may allocate, take locks and remove whole folders, then they exit.
 ///
-/// Thread-safe: every entry lives in a dictionary behind one lock, so there is no fixed
-/// table to fill up and no slot that could be read while it is freed. `@unchecked Sendable`
-/// because the lock guards all mutable state.
-public final class CleanupRegistry: @unchecked Sendable {
+/// Thread-safe: every entry lives in a dictionary behind one `Mutex`, so there is no fixed
+/// table to fill up and no slot that could be read while it is freed.
+public final class CleanupRegistry: Sendable {
     /// The process-wide registry.
     public static let shared = CleanupRegistry()
 
@@ -26,9 +26,12 @@ public final class CleanupRegistry: @unchecked Sendable {
         case note(@Sendable (String) -> Void)
     }
 
-    private let lock = NSLock()
-    private var entries: [UInt64: Entry] = [:]
-    private var nextID: UInt64 = 0
+    private struct State {
+        var entries: [UInt64: Entry] = [:]
+        var nextID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
 
     /// A registry of its own (the shared one is what the executables clean up).
     public init() {}
@@ -45,16 +48,12 @@ public final class CleanupRegistry: @unchecked Sendable {
 
     /// Forgets an entry (its file was committed, its folder already removed).
     public func unregister(_ registration: Registration) {
-        lock.lock()
-        entries[registration.id] = nil
-        lock.unlock()
+        state.withLock { $0.entries[registration.id] = nil }
     }
 
     /// Forgets an entry and does its cleanup now (removes the file or folder; a note is dropped).
     public func cleanUpNow(_ registration: Registration) {
-        lock.lock()
-        let entry = entries.removeValue(forKey: registration.id)
-        lock.unlock()
+        let entry = state.withLock { $0.entries.removeValue(forKey: registration.id) }
         switch entry {
         case .file(let path): unlink(path)
         case .folder(let path): try? FileManager.default.removeItem(atPath: path)
@@ -64,29 +63,32 @@ public final class CleanupRegistry: @unchecked Sendable {
 
     /// The number of entries registered now.
     public var count: Int {
-        lock.lock(); defer { lock.unlock() }
-        return entries.count
+        state.withLock { $0.entries.count }
     }
 
-    /// Runs every note with `reason`, then removes every registered file and folder.
+    /// Runs every note with `reason`, then removes every registered file and folder, then
+    /// calls `exit` (if given) before letting go of the lock.
     ///
-    /// For the executables' interruption path, which exits right after: the lock is kept,
-    /// so a thread that tries to register a new temporary file meanwhile waits instead of
-    /// leaving one behind. Not for use in a signal handler (it allocates).
-    public func runAll(reason: String) {
-        lock.lock()
-        let ordered = entries.sorted { $0.key < $1.key }.map(\.value)
-        for case .note(let note) in ordered { note(reason) }
-        for case .file(let path) in ordered { unlink(path) }
-        for case .folder(let path) in ordered { try? FileManager.default.removeItem(atPath: path) }
-        entries.removeAll()
+    /// For the executables' interruption path, which passes its `_exit`: a thread that tries
+    /// to register a new temporary file meanwhile waits until the process is gone instead of
+    /// leaving one behind. Notes must not call the registry. Not for use in a signal handler
+    /// (it allocates).
+    public func runAll(reason: String, exit: (() -> Never)? = nil) {
+        state.withLock { state in
+            let ordered = state.entries.sorted { $0.key < $1.key }.map(\.value)
+            for case .note(let note) in ordered { note(reason) }
+            for case .file(let path) in ordered { unlink(path) }
+            for case .folder(let path) in ordered { try? FileManager.default.removeItem(atPath: path) }
+            state.entries.removeAll()
+            if let exit { exit() }
+        }
     }
 
     private func add(_ entry: Entry) -> Registration {
-        lock.lock()
-        defer { lock.unlock() }
-        nextID += 1
-        entries[nextID] = entry
-        return Registration(id: nextID)
+        state.withLock { state in
+            state.nextID += 1
+            state.entries[state.nextID] = entry
+            return Registration(id: state.nextID)
+        }
     }
 }

@@ -39,14 +39,9 @@ public struct ConversionReport: Sendable {
 public enum Converter {
     /// Converts a whole task directory (labels, every split's entities, every embeddings file).
     public static func convertTask(_ task: TaskDirectory, to output: String, options: ConversionOptions = ConversionOptions()) throws -> ConversionReport {
-        let started = Date()
         try checkOutput(output, options: options)
         let labels = try LabelSet(contentsOf: task.labelsPath)
-        let atomic = AtomicOutput(finalPath: output)
-        var report = ConversionReport(output: output)
-        do {
-            let file = try H5File.create(path: atomic.temporaryPath)
-            try writeRootAttributes(file, source: task.root)
+        return try writeStore(output, source: task.root) { file, report in
             try file.createColumn(StoreLayout.labels, kind: .string, chunk: max(1, labels.count)).append(labels.labels)
 
             var counts: [String: Int] = [:]
@@ -81,14 +76,7 @@ public enum Converter {
                 report.textBytes += summary.bytes
             }
             bar.finish()
-            try file.flush()
-        } catch {
-            atomic.abandon()
-            throw error
         }
-        try atomic.commit()
-        report.seconds = Date().timeIntervalSince(started)
-        return report
     }
 
     /// Converts one embeddings file (`.txt`, or a numpy `.npy`) into a store holding just that matrix at `dataset`.
@@ -96,21 +84,30 @@ public enum Converter {
                                              expectedRows: Int? = nil,
                                              options: ConversionOptions = ConversionOptions(),
                                              expectedRowsSource: String? = nil) throws -> ConversionReport {
-        let started = Date()
         try checkOutput(output, options: options)
-        let atomic = AtomicOutput(finalPath: output)
-        var report = ConversionReport(output: output)
-        do {
-            let file = try H5File.create(path: atomic.temporaryPath)
-            try writeRootAttributes(file, source: path)
+        return try writeStore(output, source: path) { file, report in
             let size = fileSize(path)
             let bar = ProgressBar("convert", total: Double(size), unit: "MB", scale: 1e6, enabled: options.showProgress ? nil : false)
             let summary = try writeMatrix(from: path, expectedRows: expectedRows, expectedRowsSource: expectedRowsSource,
                                           into: file, dataset: dataset, options: options) { bar.update(Double($0)) }
             bar.finish()
-            try file.flush()
             report.datasets.append((dataset, summary.rows, summary.dimension))
             report.textBytes = summary.bytes
+        }
+    }
+
+    /// Writes a store under a temporary name with `body`, then renames it to `output`; on an
+    /// error the temporary file is removed and `output` is left as it was.
+    private static func writeStore(_ output: String, source: String,
+                                   _ body: (H5File, inout ConversionReport) throws -> Void) throws -> ConversionReport {
+        let started = Date()
+        let atomic = AtomicOutput(finalPath: output)
+        var report = ConversionReport(output: output)
+        do {
+            let file = try H5File.create(path: atomic.temporaryPath)
+            try writeRootAttributes(file, source: source)
+            try body(file, &report)
+            try file.flush()
         } catch {
             atomic.abandon()
             throw error
@@ -223,16 +220,10 @@ public enum Converter {
     }
 }
 
-/// Holds the dataset created lazily by the write thread.
-private final class MatrixBox: @unchecked Sendable {
+/// Holds the dataset created lazily by the write thread (used on that thread only).
+private final class MatrixBox {
     var dataset: H5Dataset?
     var bytesSinceRelease = 0
-}
-
-/// The tool's version, written into every store and result.
-public enum ProbeVersion {
-    /// Semantic version of this build.
-    public static let string = "0.1.0"
 }
 
 /// The size of a file in bytes (0 if it cannot be read).

@@ -10,7 +10,7 @@ import Foundation
 /// lies in one run is handed out without copying; one that spans two runs is copied once.
 /// Compressed datasets are read with HDF5 hyperslabs of whole row ranges.
 /// Reads are thread-safe: the mapped paths are lock-free, the HDF5 path is serialised.
-public final class EmbeddingMatrix: @unchecked Sendable {
+public final class EmbeddingMatrix: Sendable {
     /// The store file (or `.npy` file).
     public let path: String
     /// The dataset's name in the store (empty for a `.npy` file).
@@ -186,19 +186,6 @@ public final class EmbeddingMatrix: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with rows `range`: without copying when they are one mapped span, else
-    /// copied once into a temporary buffer.
-    public func withRows<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
-        precondition(range.lowerBound >= 0 && range.upperBound <= rowCount, "rows \(range) outside 0..<\(rowCount)")
-        if let span = mappedSpan(range) {
-            return try body(UnsafeBufferPointer(start: span, count: range.count * dimension))
-        }
-        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, range.count * dimension))
-        defer { buffer.deallocate() }
-        try readRows(range, into: buffer)
-        return try body(UnsafeBufferPointer(rebasing: buffer[0..<(range.count * dimension)]))
-    }
-
     /// Copies the given rows, in the given order, into `buffer` (`rows.count × dimension`).
     ///
     /// From HDF5, rows are read in ascending windows of about 1 MiB so that each chunk is
@@ -277,7 +264,7 @@ public final class EmbeddingMatrix: @unchecked Sendable {
 }
 
 /// A probe store opened for reading: labels, entities and the embeddings datasets.
-public final class ProbeStoreFile: @unchecked Sendable {
+public final class ProbeStoreFile: Sendable {
     /// The store's path.
     public let path: String
     private let file: H5File

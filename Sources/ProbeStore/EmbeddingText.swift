@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A block of parsed embedding rows, row-major float32, valid only during the callback.
 public struct EmbeddingRowBlock {
@@ -248,15 +249,18 @@ struct PartResult: Sendable {
 }
 
 /// Per-part results written by parallel parsers, each into its own slot.
-private final class ResultBox: @unchecked Sendable {
-    private var results: [PartResult]
-    private let lock = NSLock()
-    init(count: Int) { results = Array(repeating: PartResult(), count: count) }
-    func set(_ index: Int, _ value: PartResult) { lock.lock(); results[index] = value; lock.unlock() }
-    func get(_ index: Int) -> PartResult { lock.lock(); defer { lock.unlock() }; return results[index] }
+private final class ResultBox: Sendable {
+    private let results: Mutex<[PartResult]>
+    init(count: Int) { results = Mutex(Array(repeating: PartResult(), count: count)) }
+    func set(_ index: Int, _ value: PartResult) { results.withLock { $0[index] = value } }
+    func get(_ index: Int) -> PartResult { results.withLock { $0[index] } }
 }
 
 /// Output buffers for one block (one per parser part), reused across blocks.
+///
+/// `@unchecked Sendable`: parser threads write disjoint buffers of a slot, and the slot's
+/// `done` semaphore hands it to the writer thread and back, so no two threads touch the
+/// same buffer at once.
 private final class OutputSlot: @unchecked Sendable {
     var buffers: [UnsafeMutableBufferPointer<Float>] = []
     var rows: [Int] = []
@@ -275,19 +279,19 @@ private final class OutputSlot: @unchecked Sendable {
 }
 
 /// Runs the consumer of parsed blocks on its own thread, one block at a time, in order.
+///
+/// `@unchecked Sendable` because `consume` is not `Sendable`: it is only ever called on the
+/// serial `queue`, one block at a time; the first failure is kept behind a `Mutex`.
 private final class WritePipeline: @unchecked Sendable {
     private let queue = DispatchQueue(label: "embedding-text.write")
     private let consume: (EmbeddingRowBlock) throws -> Void
-    private let lock = NSLock()
-    private var failure: Error? = nil
+    /// The consumer's first error; later blocks are skipped once it is set.
+    private let failure = Mutex<Error?>(nil)
 
     init(consume: @escaping (EmbeddingRowBlock) throws -> Void) { self.consume = consume }
 
     private func rethrowFailure() throws {
-        lock.lock()
-        let error = failure
-        lock.unlock()
-        if let error { throw error }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     func waitUntilFree(_ slot: OutputSlot) throws {
@@ -301,10 +305,7 @@ private final class WritePipeline: @unchecked Sendable {
         slot.done.wait()
         queue.async { [self] in
             defer { slot.done.signal() }
-            lock.lock()
-            let failed = failure != nil
-            lock.unlock()
-            if failed { return }
+            if failure.withLock({ $0 != nil }) { return }
             do {
                 var row = firstRow
                 for (part, buffer) in slot.buffers.prefix(slot.rows.count).enumerated() where slot.rows[part] > 0 {
@@ -314,9 +315,7 @@ private final class WritePipeline: @unchecked Sendable {
                     row += count
                 }
             } catch {
-                lock.lock()
-                failure = error
-                lock.unlock()
+                failure.withLock { $0 = error }
             }
         }
     }

@@ -7,12 +7,18 @@ import Foundation
 ///
 /// The scratch file is unlinked as soon as it is mapped: nothing is left behind, even if the
 /// process is killed. Small blocks (below `fileThreshold` bytes) use ordinary memory.
-/// Not thread-safe for concurrent writes to the same elements; owns its memory.
+/// Owns its memory. The floats are reached through `withUnsafeBufferPointer` and
+/// `withUnsafeMutableBufferPointer`; the modules of this package may also use `pointer`.
+///
+/// `@unchecked Sendable`: the address never changes and the memory lives as long as the
+/// object; like any shared buffer, concurrent writers must write disjoint elements (the
+/// callers' parallel loops do), and nothing is read while it is being written.
 public final class FloatScratch: @unchecked Sendable {
     /// The number of floats.
     public let count: Int
-    /// The floats (zero-initialised).
-    public let pointer: UnsafeMutablePointer<Float>
+    /// The floats (zero-initialised), for this package's hot loops (centroid linkage, the
+    /// sphere index); valid as long as this object lives.
+    package let pointer: UnsafeMutablePointer<Float>
     private let mappedLength: Int
 
     /// Blocks this large or larger are file-backed when a folder is given.
@@ -44,8 +50,15 @@ public final class FloatScratch: @unchecked Sendable {
     /// Whether the block lives in a mapped scratch file.
     public var isFileBacked: Bool { mappedLength > 0 }
 
-    /// The floats as a buffer.
-    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+    /// Calls `body` with the floats; the buffer must not be used after `body` returns.
+    public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<Float>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeBufferPointer(start: pointer, count: count))
+    }
+
+    /// Calls `body` with the floats to read and write; the buffer must not be used after `body` returns.
+    public func withUnsafeMutableBufferPointer<R, E: Error>(_ body: (UnsafeMutableBufferPointer<Float>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeMutableBufferPointer(start: pointer, count: count))
+    }
 
     deinit {
         if mappedLength > 0 { munmap(pointer, mappedLength) } else { pointer.deallocate() }

@@ -4,7 +4,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public let file: String
     /// 1-based line number, or nil when the problem concerns the whole file.
     public let line: Int?
-    /// 1-based column (in bytes) within the line, or nil when it does not apply.
+    /// 1-based column within the line (bytes in embeddings text, comma-separated fields in
+    /// CSV files), or nil when it does not apply.
     public let column: Int?
     /// What is wrong and, where possible, how to fix it.
     public let message: String
@@ -17,6 +18,7 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
+    /// `file:line:column: message`, the way compilers print locations.
     public var description: String {
         var location = file
         if let line { location += ":\(line)" }

@@ -32,6 +32,9 @@ final class LineBlockReader {
     deinit { buffer.deallocate() }
 
     /// A block of whole lines: `bytes[0..<count]`, starting at line `firstLine`.
+    ///
+    /// `@unchecked Sendable`: parser threads only read the bytes, and the reader does not
+    /// touch its buffer again until the caller asks for the next block.
     struct Block: @unchecked Sendable {
         let bytes: UnsafePointer<UInt8>
         let count: Int

@@ -14,7 +14,6 @@ final class MappedRegion: @unchecked Sendable {
     private let mappingLength: Int
     /// The file offset at which `mapping` starts (`fileRange.lowerBound` rounded down to a page).
     private let mappingOffset: Int
-    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Maps `fileRange` of the file at `path`; nil if the range is empty, lies beyond the end
     /// of the file (touching it would raise SIGBUS), or the system refuses the mapping.
@@ -25,8 +24,7 @@ final class MappedRegion: @unchecked Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, Int(info.st_size) >= fileRange.upperBound else { return nil }
-        let page = Self.pageSize
-        let offset = fileRange.lowerBound / page * page
+        let offset = pageStart(fileRange.lowerBound)
         let length = fileRange.upperBound - offset
         guard let address = mmap(nil, length, PROT_READ, MAP_SHARED, fd, off_t(offset)), address != MAP_FAILED else { return nil }
         self.path = path
@@ -53,8 +51,15 @@ final class MappedRegion: @unchecked Sendable {
     func willNeed(fileRange range: Range<Int>) {
         let start = max(range.lowerBound, fileRange.lowerBound), end = min(range.upperBound, fileRange.upperBound)
         guard start < end else { return }
-        let page = Self.pageSize
-        let alignedStart = start / page * page
+        let alignedStart = pageStart(start)
         madvise(mapping + (alignedStart - mappingOffset), end - alignedStart, MADV_WILLNEED)
     }
+}
+
+/// The system's memory page size in bytes.
+let memoryPageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+/// `offset` rounded down to a page boundary: where a mapping or `madvise` containing it must start.
+func pageStart(_ offset: Int) -> Int {
+    offset / memoryPageSize * memoryPageSize
 }

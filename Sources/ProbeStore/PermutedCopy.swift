@@ -38,8 +38,7 @@ extension EmbeddingMatrix {
             let fd = open(path, O_RDWR)
             guard fd >= 0 else { throw InputError(file: path, "cannot open the scratch copy: \(String(cString: strerror(errno)))") }
             defer { close(fd) }
-            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-            let aligned = offset / page * page
+            let aligned = pageStart(offset)
             let length = bytes + (offset - aligned)
             guard let mapping = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off_t(aligned)), mapping != MAP_FAILED else {
                 throw InputError(file: path, "cannot map the scratch copy: \(String(cString: strerror(errno)))")

@@ -126,7 +126,8 @@ public struct EmbeddingSource: Sendable, Equatable {
     public let layer: String
 }
 
-/// A pre-packed probing task directory (SPEC §1), discovered on disk.
+/// A pre-packed probing task directory (`labels/tags.txt`, `entities/<split>.txt` and the
+/// embeddings files under `embeddings/`), discovered on disk.
 public struct TaskDirectory: Sendable {
     /// The task's root folder.
     public let root: String
@@ -192,14 +193,4 @@ public struct TaskDirectory: Sendable {
         }
         embeddings = sources.sorted { naturalOrder($0.key, $1.key) }
     }
-}
-
-/// Orders keys so that numeric path components compare as numbers (layer 2 before layer 10).
-func naturalOrder(_ a: String, _ b: String) -> Bool {
-    let left = a.split(separator: "/"), right = b.split(separator: "/")
-    for (x, y) in zip(left, right) where x != y {
-        if let i = Int(x), let j = Int(y) { return i < j }
-        return x < y
-    }
-    return left.count < right.count
 }

@@ -125,11 +125,9 @@ struct ProbeConvert: ParsableCommand {
                 print(String(format: "wrote %@: %.1f MB of input in %.2f s (%.0f MB/s)", report.output, Double(report.textBytes) / 1e6, report.seconds, rate))
             }
         } catch let error as InputError {
-            FileHandle.standardError.write(Data("probe-convert: error: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw commandFailure(error, tool: "probe-convert")
         } catch let error as HDF5Error {
-            FileHandle.standardError.write(Data("probe-convert: error: \(verbose ? error.details : error.description)\n".utf8))
-            throw ExitCode(1)
+            throw commandFailure(error, tool: "probe-convert", verbose: verbose)
         }
     }
 }

@@ -5,6 +5,7 @@ import ProbeCommandLine
 import ProbeConfig
 import ProbeReport
 import ProbeStore
+import ResultSchema
 
 /// `probe`: DirectProbe clustering and the closer-look analysis, driven by a config.ini.
 @main
@@ -26,9 +27,7 @@ struct Probe: ParsableCommand {
 /// Prints an error the way every subcommand does and exits with status 1; `verbose` shows
 /// the full text of library errors (the HDF5 error stack).
 func fail(_ error: Error, verbose: Bool = false) -> ExitCode {
-    let text = verbose ? (error as? HDF5Error)?.details ?? "\(error)" : "\(error)"
-    FileHandle.standardError.write(Data("probe: error: \(text)\n".utf8))
-    return ExitCode(1)
+    commandFailure(error, tool: "probe", verbose: verbose)
 }
 
 /// `probe run` (the default): run the job a config.ini describes.
@@ -189,9 +188,7 @@ struct Compare: ParsableCommand {
                                                          entities: entities, labelSet: labels)
             print(comparison.table(), terminator: "")
             if let json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(comparison).write(to: URL(fileURLWithPath: json))
+                try comparison.jsonData().write(to: URL(fileURLWithPath: json))
             }
         } catch {
             throw fail(error)

@@ -1,5 +1,6 @@
 import Foundation
 import ProbeConfig
+import ProbeStore
 import Testing
 @testable import DirectProbe
 
@@ -31,20 +32,29 @@ struct ComparisonTests {
         #expect(byLabel["a"]?.direction == "apart")
         #expect(byLabel["a"]?.change ?? 0 > 0.5)
         #expect(comparison.moved_apart + comparison.moved_closer + comparison.unchanged == 3)
-        // The correlation is Pearson's r of the two vec.txt columns.
-        let x = try readNamedValues(folderA.file("results/vec.txt")).map(\.1)
-        let y = try readNamedValues(folderB.file("results/vec.txt")).map(\.1)
+        // The correlation is Pearson's r of the two vec.txt columns, paired by label pair
+        // (the formula itself is checked against hand-computed values below).
+        let x = try readNamedValues(folderA.file("results/vec.txt")).map(\.value)
+        let y = try readNamedValues(folderB.file("results/vec.txt")).map(\.value)
         #expect(comparison.label_pairs == 3)
-        let mx: Double = x.reduce(0, +) / 3
-        let my: Double = y.reduce(0, +) / 3
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (u, v) in zip(x, y) {
-            sxy += (u - mx) * (v - my)
-            sxx += (u - mx) * (u - mx)
-            syy += (v - my) * (v - my)
-        }
-        let r = sxy / (sxx * syy).squareRoot()
-        #expect(abs((comparison.pearson ?? 0) - r) < 1e-12)
+        #expect(x.count == 3 && y.count == 3)
+        let r = try #require(correlation(x, y))
+        #expect(comparison.pearson == r)
+    }
+
+    /// Values worked out by hand, not with the formula under test:
+    /// - x = (1, 2, 3, 4), y = (2, 1, 4, 3): means 2.5 and 2.5, deviations (−1.5, −0.5, 0.5, 1.5)
+    ///   and (−0.5, −1.5, 1.5, 0.5); Σdxdy = 0.75 · 4 = 3, Σdx² = Σdy² = 2.25 + 0.25 + 0.25 + 2.25 = 5;
+    ///   r = 3 / √(5 · 5) = 0.6.
+    /// - x = (1, 2, 3), y = (1, 3, 2): means 2 and 2, deviations (−1, 0, 1) and (−1, 1, 0);
+    ///   Σdxdy = 1, Σdx² = Σdy² = 2; r = 1 / 2 = 0.5.
+    /// - x = (0, 1, 2), y = (0, 1, 5): means 1 and 2, deviations (−1, 0, 1) and (−2, −1, 3);
+    ///   Σdxdy = 2 + 3 = 5, Σdx² = 2, Σdy² = 4 + 1 + 9 = 14; r = 5 / √28 = 0.944911182523068.
+    @Test("Pearson correlation of hand-computed examples")
+    func pearsonKnownValues() throws {
+        #expect(abs(try #require(correlation([1, 2, 3, 4], [2, 1, 4, 3])) - 0.6) < 1e-15)
+        #expect(abs(try #require(correlation([1, 2, 3], [1, 3, 2])) - 0.5) < 1e-15)
+        #expect(abs(try #require(correlation([0, 1, 2], [0, 1, 5])) - 0.944911182523068) < 1e-14)
     }
 
     @Test("Pearson correlation edge cases")

@@ -1,4 +1,5 @@
 import Foundation
+import ProbeStore
 import ProbeGeometry
 import Testing
 @testable import DirectProbe

@@ -94,10 +94,15 @@ struct FidelityTests {
             _ = try runQuietly(configuration(reference, output: folder.file("results")), threads: threads)
             var files: [String: Data] = [:]
             for name in ["clusters.txt", "vec.txt", "outside_min.txt", "inside_mean.txt", "inside_max.txt"] {
-                files[name] = FileManager.default.contents(atPath: folder.file("results/\(name)"))
+                // A missing or empty file fails here, so that two runs writing nothing cannot compare equal.
+                let data = try #require(FileManager.default.contents(atPath: folder.file("results/\(name)")),
+                                        "\(name) not written with \(threads) threads")
+                #expect(!data.isEmpty, "\(name) is empty with \(threads) threads")
+                files[name] = data
             }
             contents.append(files)
         }
+        #expect(contents[0].count == 5)
         #expect(contents[0] == contents[1])
     }
 }

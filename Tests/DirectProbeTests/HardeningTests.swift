@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ProbeConfig
 @testable import ProbeStore
 import Testing
@@ -374,11 +375,10 @@ struct CleanupRegistryTests {
 }
 
 /// A Bool set from a @Sendable closure.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = false
-    var value: Bool { lock.lock(); defer { lock.unlock() }; return stored }
-    func set(_ value: Bool) { lock.lock(); stored = value; lock.unlock() }
+final class LockedFlag: Sendable {
+    private let stored = Mutex(false)
+    var value: Bool { stored.withLock { $0 } }
+    func set(_ value: Bool) { stored.withLock { $0 = value } }
 }
 
 /// Issue 9 case 3: a full disk is an error, never a crash (a 2 MB tmpfs; needs root, else skipped).
@@ -572,13 +572,11 @@ struct RunMessageTests {
 }
 
 /// Collects what a progress display draws.
-final class DrawnText: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [String] = []
-    func append(_ text: String) { lock.lock(); parts.append(text); lock.unlock() }
+final class DrawnText: Sendable {
+    private let parts = Mutex<[String]>([])
+    func append(_ text: String) { parts.withLock { $0.append(text) } }
     var lines: [String] {
-        lock.lock(); defer { lock.unlock() }
-        return parts.joined().split(whereSeparator: { $0 == "\r" || $0 == "\n" }).map(String.init)
+        parts.withLock { $0.joined() }.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).map(String.init)
     }
 }
 

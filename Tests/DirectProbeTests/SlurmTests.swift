@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ProbeConfig
 import ResultSchema
 import Testing
@@ -38,13 +39,11 @@ func runProbe(_ arguments: [String], in directory: String) throws -> (status: In
 }
 
 /// A string written once by another thread.
-final class LockedText: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var value: String?
-    func set(_ text: String) { lock.lock(); value = text; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value != nil }
-    var text: String { lock.lock(); defer { lock.unlock() }; return value ?? "" }
+final class LockedText: Sendable {
+    private let value = Mutex<String?>(nil)
+    func set(_ text: String) { value.withLock { $0 = text } }
+    var isSet: Bool { value.withLock { $0 != nil } }
+    var text: String { value.withLock { $0 ?? "" } }
 }
 
 /// Writes a config.ini for a sweep or batch over `layout` into `folder` and returns its path.

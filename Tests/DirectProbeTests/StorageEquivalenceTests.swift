@@ -114,7 +114,7 @@ struct StorageEquivalenceTests {
 }
 
 /// Collects streamed values (the stream's consumer runs on another thread, one block at a time).
-private final class ValuesBox: @unchecked Sendable {
+private final class ValuesBox {
     var values: [Float] = []
 }
 
@@ -129,11 +129,3 @@ private func numpyFile(descr: String, rows: Int, columns: Int, data: [UInt8]) ->
 private func littleEndianBytes(_ value: Float) -> [UInt8] { withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
 private func littleEndianBytes(_ value: Double) -> [UInt8] { withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
 
-extension TemporaryFolder {
-    /// Writes raw bytes to `relative` and returns the full path.
-    func write(_ relative: String, bytes: [UInt8]) -> String {
-        let full = file(relative)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
-        return full
-    }
-}

@@ -2,46 +2,12 @@ import Foundation
 import ProbeConfig
 import ProbeStore
 @testable import DirectProbe
+import TestSupport
 
 /// The repository root, found from this file's path (tests never depend on ../shared).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 /// The copies of the reference's cases kept in the project.
 let casesFolder = repositoryRoot.appendingPathComponent("Tests/DirectProbeTests/Fixtures/cases")
-
-/// A fresh temporary folder, removed when released.
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "directprobe-tests-\(getpid())-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
-    @discardableResult
-    func write(_ relative: String, _ text: String) -> String {
-        let full = file(relative)
-        try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
-        return full
-    }
-}
-
-/// A deterministic generator (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func gaussian() -> Double {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
 
 /// Writes a probing task (labels, entities, embeddings as text) and returns its config.
 func writeTask(in folder: TemporaryFolder, points: [[Float]], labels: [String], mode: String = "probing") throws -> ProbeConfiguration {
@@ -91,3 +57,8 @@ func readPartition(_ path: String) throws -> [[Int]] {
     }
     return groups.values.sorted { $0[0] < $1[0] }
 }
+
+/// The shared generator, named here once so that every file of this target sees it.
+typealias SeededGenerator = TestSupport.SeededGenerator
+/// The shared temporary folder, named here once for the same reason.
+typealias TemporaryFolder = TestSupport.TemporaryFolder

@@ -1,6 +1,6 @@
 import Testing
 
-import ProbeConfig
+@testable import ProbeConfig
 
 @Suite("ExtendedInterpolation")
 struct InterpolationTests {

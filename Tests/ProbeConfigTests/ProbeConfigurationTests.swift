@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-import ProbeConfig
+@testable import ProbeConfig
 
 /// A copy of the bundled case `ss-small-l6/config.ini`.
 let smallCaseConfig = """

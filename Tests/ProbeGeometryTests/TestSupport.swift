@@ -1,21 +1,5 @@
 import ProbeGeometry
-
-/// A seeded generator (SplitMix64), so every generated instance is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func unit() -> Float { Float.random(in: 0..<1, using: &self) }
-}
+import TestSupport
 
 /// Rows drawn uniformly from the box `[low, low + 1)^d`.
 func boxRows(_ count: Int, dimension: Int, low: Float = 0, _ g: inout SeededGenerator) -> [[Float]] {
@@ -103,3 +87,6 @@ private func affineCandidateNorm(_ points: [[Double]]) -> Double? {
 func doubleRows(_ m: PointMatrix) -> [[Double]] {
     (0..<m.count).map { m.point($0).map(Double.init) }
 }
+
+/// The shared generator, named here once so that every file of this target sees it.
+typealias SeededGenerator = TestSupport.SeededGenerator

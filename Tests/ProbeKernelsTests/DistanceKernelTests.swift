@@ -178,27 +178,26 @@ import Testing
     }
 }
 
-@Suite struct CentroidTableTests {
-    @Test func batchMatchesSingleSlotAnswers() throws {
+/// The tiled nearest-later search only pre-selects candidates: the distances it reports are
+/// the direct float64 ones, bit for bit, and ties go to the lowest position.
+@Suite struct NearestLaterExactnessTests {
+    @Test func tiledAnswersEqualTheDirectSearch() throws {
         let base = randomRows(90, 12, seed: 61)
+        // Rows 90 and 91 repeat row 10.
         let rows = try DenseRows(dimension: 12, values: base.values + base.row(10) + base.row(10))
-        let table = try CentroidTable(PointSet(rows))
-        let batch = try table.nearestLaterNeighbours(kernel: DistanceKernel(threadCount: 2, tileSize: 16))
-        for i in 0..<table.rowCount {
-            #expect(batch[i] == table.nearestLater(than: i), "slot \(i)")
+        let found = try DistanceKernel(threadCount: 2, tileSize: 16).nearestNeighbours(within: PointSet(rows), scope: .laterOnly)
+        for i in 0..<rows.rowCount {
+            var best: Neighbour?
+            for j in (i + 1)..<max(i + 1, rows.rowCount) {
+                let distance = rows.row(i).withUnsafeBufferPointer { a in
+                    rows.row(j).withUnsafeBufferPointer { b in
+                        exactSquaredDistance(a.baseAddress!, b.baseAddress!, dimension: 12).squareRoot()
+                    }
+                }
+                if best.map({ distance < $0.distance }) ?? true { best = Neighbour(position: j, distance: distance) }
+            }
+            #expect(found[i] == best, "slot \(i)")
         }
-        #expect(batch[10]?.position == 90 && batch[90]?.position == 91)
-    }
-
-    @Test func mergeMovesTheCentroid() throws {
-        let rows = try DenseRows(rows: [[0, 0], [3, 0], [10, 0]], dimension: 2)
-        var table = try CentroidTable(PointSet(rows))
-        table.merge(0, into: 1, sizes: (1, 2))
-        #expect(!table.isActive(0) && table.isActive(1))
-        #expect(Array(table.centroid(1)) == [2, 0])
-        #expect(table.nearestLater(than: 0)?.position == 1)
-        #expect(table.nearestLater(than: 1) == Neighbour(position: 2, distance: 8))
-        #expect(table.nearest(to: 2, among: 0..<3) == Neighbour(position: 1, distance: 8))
-        #expect(throws: KernelError.self) { try table.nearestLaterNeighbours(kernel: DistanceKernel()) }
+        #expect(found[10]?.position == 90 && found[90]?.position == 91)
     }
 }

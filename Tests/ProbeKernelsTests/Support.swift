@@ -1,17 +1,5 @@
 @testable import ProbeKernels
-
-/// A reproducible generator (SplitMix64) for test data.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// n random points in d dimensions around `offset` (each coordinate), spread `scale`.
 func randomRows(_ n: Int, _ d: Int, seed: UInt64, offset: Float = 0, scale: Float = 1) -> DenseRows {
@@ -56,3 +44,6 @@ func naiveNearest(query: ArraySlice<Float>, candidates: DenseRows, indices: [Int
 func relativeError(_ a: Double, _ b: Double) -> Double {
     a == b ? 0 : abs(a - b) / max(abs(a), abs(b))
 }
+
+/// The shared generator, named here once so that every file of this target sees it.
+typealias SeededGenerator = TestSupport.SeededGenerator

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ProbeReport
+@testable import ProbeReport
 import ResultSchema
 
 /// Reports over folders written by the tests, with known values and awkward labels.

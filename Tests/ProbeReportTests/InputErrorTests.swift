@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import ProbeReport
+import ProbeStore
 
-/// Malformed inputs: each gives a `ReportInputError` naming the file and, where it has one, the line.
+/// Malformed inputs: each gives a `InputError` naming the file and, where it has one, the line.
 @Suite struct InputErrorTests {
     struct BadInput: CustomTestStringConvertible, Sendable {
         let name: String
@@ -54,7 +55,7 @@ import ProbeReport
         _ = try writeBatchFolder(in: temporary, name: "batch", labels: ["A", "B"], iterations: ["0", "1"], layers: ["1", "2"])
         for (path, text) in bad.files { try temporary.write(path, text) }
 
-        let error = #expect(throws: ReportInputError.self) {
+        let error = #expect(throws: InputError.self) {
             _ = try Report(resultFolders: [temporary.folder(bad.folder)])
         }
         #expect(error?.file == temporary.folder(bad.folder + "/" + bad.file))
@@ -69,7 +70,7 @@ import ProbeReport
         defer { temporary.remove() }
         let folder = try writeRunFolder(in: temporary, name: "run", labels: ["A", "B"]) { _, _ in 1 }
         let path = try temporary.write("run/summary.json", "{\n\"clusters\": 5,\n\"linear\": tru\n}")
-        let error = #expect(throws: ReportInputError.self) { _ = try RunResult(folder: folder) }
+        let error = #expect(throws: InputError.self) { _ = try RunResult(folder: folder) }
         #expect(error?.file == path)
         #expect(error?.message.contains("JSON") == true)
     }
@@ -78,13 +79,13 @@ import ProbeReport
         let temporary = try TemporaryFolder()
         defer { temporary.remove() }
         try temporary.write("empty/notes.txt", "nothing here\n")
-        let empty = #expect(throws: ReportInputError.self) { _ = try Report(resultFolders: [temporary.folder("empty")]) }
+        let empty = #expect(throws: InputError.self) { _ = try Report(resultFolders: [temporary.folder("empty")]) }
         #expect(empty?.file == temporary.folder("empty"))
         #expect(empty?.message.contains("not a results folder") == true)
-        let missing = #expect(throws: ReportInputError.self) { _ = try Report(resultFolders: [temporary.folder("absent")]) }
+        let missing = #expect(throws: InputError.self) { _ = try Report(resultFolders: [temporary.folder("absent")]) }
         #expect(missing?.message == "no such folder")
         try FileManager.default.createDirectory(atPath: temporary.folder("hollow/outside_min"), withIntermediateDirectories: true)
-        let hollow = #expect(throws: ReportInputError.self) { _ = try BatchResult(folder: temporary.folder("hollow")) }
+        let hollow = #expect(throws: InputError.self) { _ = try BatchResult(folder: temporary.folder("hollow")) }
         #expect(hollow?.message.contains("no <iteration>.txt") == true)
     }
 

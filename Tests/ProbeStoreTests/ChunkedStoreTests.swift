@@ -90,7 +90,6 @@ struct ChunkedStoreTests {
         let flat = values.flatMap { $0 }
         func expected(_ rows: Range<Int>) -> [Float] { Array(flat[(rows.lowerBound * 40)..<(rows.upperBound * 40)]) }
         for range in [0..<8, 3..<7, 5..<12, 7..<25, 24..<30, 29..<30, 0..<30] {
-            #expect(try matrix.withRows(range) { Array($0) } == expected(range), "withRows \(range)")
             var copy = [Float](repeating: 0, count: range.count * 40)
             try copy.withUnsafeMutableBufferPointer { try matrix.readRows(range, into: $0) }
             #expect(copy == expected(range), "readRows \(range)")
@@ -156,7 +155,9 @@ struct ChunkedStoreTests {
             #expect(process.terminationStatus == 0, "\(arguments)")
             #expect(try H5File.open(path: output).openDataset(dataset).storedLayout() == layout, "\(arguments)")
             let matrix = try EmbeddingMatrix(path: output, dataset: dataset)
-            #expect(try matrix.withRows(0..<40) { Array($0) } == values.flatMap { $0 })
+            var rows = [Float](repeating: 0, count: 40 * values[0].count)
+            try rows.withUnsafeMutableBufferPointer { try matrix.readRows(0..<40, into: $0) }
+            #expect(rows == values.flatMap { $0 })
         }
     }
 }

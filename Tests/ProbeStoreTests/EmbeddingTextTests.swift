@@ -18,7 +18,8 @@ private func readAll(_ path: String, expectedRows: Int? = nil, blockBytes: Int =
     return rows.values
 }
 
-private final class RowsBox: @unchecked Sendable { var values: [[Float]] = [] }
+/// Collects streamed rows (the consumer runs on the reader's write thread only).
+private final class RowsBox { var values: [[Float]] = [] }
 
 /// One bad input, the error it must give and where.
 struct BadInput: CustomTestStringConvertible, Sendable {

@@ -31,13 +31,3 @@ func float64Bytes(_ values: [Double], bigEndian: Bool = false) -> [UInt8] {
     }
 }
 
-extension TemporaryFolder {
-    /// Writes raw bytes to `relative` (creating folders) and returns the full path.
-    @discardableResult
-    func write(_ relative: String, bytes: [UInt8]) -> String {
-        let full = (path as NSString).appendingPathComponent(relative)
-        try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
-        return full
-    }
-}

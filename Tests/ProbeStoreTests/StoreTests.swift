@@ -62,16 +62,47 @@ struct StoreTests {
         }
     }
 
-    @Test("row gathers return rows in the asked order, duplicates included, on both read paths", arguments: [true, false])
-    func gathers(memoryMap: Bool) throws {
+    /// The ways `gatherRows` reads a matrix, and how each is stored and opened.
+    enum GatherPath: String, CaseIterable, Sendable {
+        /// One mapping of a contiguous dataset.
+        case contiguousMapping
+        /// Mapped runs of page-aligned chunks.
+        case chunkMapping
+        /// HDF5 reads of a compressed dataset.
+        case compressedHDF5
+        /// HDF5 reads of a mappable dataset, with mapping turned off.
+        case uncompressedHDF5
+
+        var storage: MatrixStorage {
+            switch self {
+            case .contiguousMapping: return .contiguous
+            case .chunkMapping, .uncompressedHDF5: return .chunked(chunkRows: 64)
+            case .compressedHDF5: return .compressed(chunkRows: 64, level: 1)
+            }
+        }
+        var allowMemoryMap: Bool { self != .uncompressedHDF5 }
+    }
+
+    @Test("row gathers return rows in the asked order, duplicates included, on every read path", arguments: GatherPath.allCases)
+    func gathers(path: GatherPath) throws {
         let folder = TemporaryFolder()
         let (values, text) = makeEmbeddings(rows: 3000, dim: 3, seed: 9)
         let source = folder.write("e.txt", text)
         let output = folder.file("e.h5")
         var options = quiet()
-        if !memoryMap { options.storage = .compressed(chunkRows: 64, level: 1) }
+        options.storage = path.storage
         _ = try Converter.convertEmbeddingsFile(source, to: output, dataset: "/x", options: options)
-        let matrix = try EmbeddingMatrix(path: output, dataset: "/x", allowMemoryMap: memoryMap)
+        let matrix = try EmbeddingMatrix(path: output, dataset: "/x", allowMemoryMap: path.allowMemoryMap)
+        // The read path that the gather below takes.
+        switch path {
+        case .contiguousMapping:
+            #expect(matrix.isMemoryMapped && matrix.mappedRunCount == 1)
+        case .chunkMapping:
+            // 64 rows of 12 bytes a chunk, each chunk on its own 4 KiB page: 47 separate runs.
+            #expect(matrix.isMemoryMapped && (matrix.mappedRunCount ?? 0) > 1)
+        case .compressedHDF5, .uncompressedHDF5:
+            #expect(!matrix.isMemoryMapped && matrix.mappedRunCount == nil)
+        }
         var rng = SeededGenerator(seed: 1)
         let rows = (0..<500).map { _ in Int.random(in: 0..<3000, using: &rng) } + [2999, 0, 0, 2999]
         var gathered = [Float](repeating: 0, count: rows.count * 3)

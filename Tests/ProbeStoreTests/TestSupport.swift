@@ -1,39 +1,6 @@
 import Foundation
 @testable import ProbeStore
-
-/// A fresh temporary folder, removed when the value is released.
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "probe-tests-\(getpid())-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes `text` to `relative` (creating folders) and returns the full path.
-    @discardableResult
-    func write(_ relative: String, _ text: String) -> String {
-        let full = (path as NSString).appendingPathComponent(relative)
-        try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
-        return full
-    }
-
-    func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
-}
-
-/// A deterministic generator (SplitMix64) so generated data is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// Random `rows × dim` values and their "%.6f" text (one row per line).
 func makeEmbeddings(rows: Int, dim: Int, seed: UInt64) -> (values: [[Float]], text: String) {
@@ -72,3 +39,8 @@ func builtExecutable(_ name: String) -> URL? {
     candidates += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
     return candidates.map { $0.appendingPathComponent(name) }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
 }
+
+/// The shared generator, named here once so that every file of this target sees it.
+typealias SeededGenerator = TestSupport.SeededGenerator
+/// The shared temporary folder, named here once for the same reason.
+typealias TemporaryFolder = TestSupport.TemporaryFolder

@@ -25,12 +25,18 @@ func forEachChunk(_ chunkCount: Int, workers: Int, _ body: (Int) -> Void) {
 
 /// Hands a non-Sendable value to worker threads whose accesses the caller has
 /// made disjoint (each worker writes only its own slots).
+///
+/// Deliberately no lock: `@unchecked Sendable` is safe only because of that disjointness,
+/// which every use states where it creates the box.
 struct UncheckedBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
 
 /// A fixed-size buffer that workers write disjoint slots of; freed in `deinit`.
+///
+/// Deliberately no lock (it holds the kernel's tiles): `@unchecked Sendable` is safe because
+/// each worker writes only its own slots and the slots are read after the workers finish.
 final class SlotBuffer<Element>: @unchecked Sendable {
     let pointer: UnsafeMutableBufferPointer<Element>
 

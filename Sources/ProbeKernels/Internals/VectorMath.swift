@@ -42,44 +42,49 @@ func sumOfSquares(_ x: UnsafePointer<Float>, _ d: Int) -> Float {
     return s
 }
 
-/// Σ (aₖ − bₖ)² with the differences and sums in float64: exact to float64 rounding.
-@inline(__always)
-func directSquaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Double {
-    var acc = SIMD8<Double>()
-    var k = 0
-    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-    while k + 8 <= d {
-        let va = widen(ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self))
-        let vb = widen(rb.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self))
-        let diff = va - vb
-        acc += diff * diff
-        k += 8
-    }
-    var s = acc.sum()
-    while k < d {
-        let diff = Double(a[k]) - Double(b[k])
-        s += diff * diff
-        k += 1
-    }
-    return s
+/// The element types a vector may hold on the right of `directSquaredDistance`: float32
+/// rows, or float64 centres.
+protocol DistanceOperand {
+    /// The 8 values starting at element `k` of the vector at `base`, as float64.
+    static func lanes(_ base: UnsafeRawPointer, _ k: Int) -> SIMD8<Double>
+    /// The value as float64.
+    var asDouble: Double { get }
 }
 
-/// Σ (aₖ − bₖ)² where b is given in float64 (a centre).
+extension Float: DistanceOperand {
+    @inline(__always)
+    static func lanes(_ base: UnsafeRawPointer, _ k: Int) -> SIMD8<Double> {
+        widen(base.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self))
+    }
+    @inline(__always)
+    var asDouble: Double { Double(self) }
+}
+
+extension Double: DistanceOperand {
+    @inline(__always)
+    static func lanes(_ base: UnsafeRawPointer, _ k: Int) -> SIMD8<Double> {
+        base.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
+    }
+    @inline(__always)
+    var asDouble: Double { self }
+}
+
+/// Σ (aₖ − bₖ)² with the differences and sums in float64: exact to float64 rounding. `b` is
+/// a float32 row or a float64 centre; inlined and specialised for each, it runs as fast as
+/// two hand-written copies (measured with -O: the same time and the same bits).
 @inline(__always)
-func directSquaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
+func directSquaredDistance<B: DistanceOperand>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<B>, _ d: Int) -> Double {
     var acc = SIMD8<Double>()
     var k = 0
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
     while k + 8 <= d {
-        let va = widen(ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self))
-        let vb = rb.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
-        let diff = va - vb
+        let diff = Float.lanes(ra, k) - B.lanes(rb, k)
         acc += diff * diff
         k += 8
     }
     var s = acc.sum()
     while k < d {
-        let diff = Double(a[k]) - b[k]
+        let diff = Double(a[k]) - b[k].asDouble
         s += diff * diff
         k += 1
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ResultSchema
+import ProbeStore
 
 /// One batch CSV (`<measure>/<iter>.txt`): rows of values, one column per layer.
 public struct MeasureTable: Sendable {
@@ -13,7 +14,7 @@ public struct MeasureTable: Sendable {
     /// Reads a CSV whose header is ` ,<layer>,…` and whose rows are `name,v,…`; a ragged row or a non-number names file, line and field.
     public init(path: String) throws {
         let file = try TextFile(path: path)
-        guard let header = file.lines.first else { throw ReportInputError(file: path, message: "empty file: expected a header \" ,<layer>,…\"") }
+        guard let header = file.lines.first else { throw InputError(file: path, "empty file: expected a header \" ,<layer>,…\"") }
         let headerFields = header.text.split(separator: ",", omittingEmptySubsequences: false)
         guard headerFields[0].allSatisfy({ $0 == " " }) else {
             throw file.error(line: header.number, column: 1, "expected a header \" ,<layer>,…\" (blank first field), found \"\(headerFields[0])\"")
@@ -95,7 +96,8 @@ public struct BatchIteration: Sendable {
     }
 }
 
-/// The results of a batch run (SPEC §6): per iteration, per layer, the measures of the fixed clusters.
+/// The results of a batch run (mode `batch_probing`: the fixed clusters of a clusters file measured in
+/// every layer of every fine-tuning iteration): per iteration, per layer, the measures of those clusters.
 public struct BatchResult: Sendable {
     /// The folder as it was named.
     public let folder: String
@@ -119,7 +121,7 @@ public struct BatchResult: Sendable {
     /// Reads a batch folder: every `<measure>/<iter>.txt` and, when present, `summary.json`.
     public init(folder: String) throws {
         guard Self.isBatchFolder(folder) else {
-            throw ReportInputError(file: folder, message: "not a batch folder: none of \(Self.measureFolders.joined(separator: "/, "))/ is there")
+            throw InputError(file: folder, "not a batch folder: none of \(Self.measureFolders.joined(separator: "/, "))/ is there")
         }
         self.folder = folder
         var names = Set<String>()
@@ -130,7 +132,7 @@ public struct BatchResult: Sendable {
             do {
                 entries = try FileManager.default.contentsOfDirectory(atPath: directory)
             } catch {
-                throw ReportInputError(file: directory, message: "cannot list the folder: \(error.localizedDescription)")
+                throw InputError(file: directory, "cannot list the folder: \(error.localizedDescription)")
             }
             for entry in entries where entry.hasSuffix(".txt") && !entry.hasPrefix(".") {
                 names.insert(String(entry.dropLast(4)))
@@ -145,7 +147,7 @@ public struct BatchResult: Sendable {
                            insideMax: try table("inside_max", name), pairDistances: try table("batch_vec", name))
         }
         guard !iterations.isEmpty else {
-            throw ReportInputError(file: folder, message: "no <iteration>.txt files in \(Self.measureFolders.joined(separator: "/, "))/")
+            throw InputError(file: folder, "no <iteration>.txt files in \(Self.measureFolders.joined(separator: "/, "))/")
         }
         var seenLayers = Set<String>()
         let allLayers = iterations.flatMap(\.layers).filter { seenLayers.insert($0).inserted }

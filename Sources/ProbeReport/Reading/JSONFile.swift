@@ -1,14 +1,15 @@
 import Foundation
+import ProbeStore
 
-/// Decodes a JSON file, turning decoding failures into a `ReportInputError` naming the file and the field.
+/// Decodes a JSON file, turning decoding failures into an `InputError` naming the file and the field.
 func decodeJSONFile<T: Decodable>(path: String) throws -> T {
     guard let data = FileManager.default.contents(atPath: path) else {
-        throw ReportInputError(file: path, message: "cannot read the file")
+        throw InputError(file: path, "cannot read the file")
     }
     do {
         return try JSONDecoder().decode(T.self, from: data)
     } catch let error as DecodingError {
-        throw ReportInputError(file: path, line: jsonErrorLine(error), message: describe(error))
+        throw InputError(file: path, line: jsonErrorLine(error), describe(error))
     }
 }
 

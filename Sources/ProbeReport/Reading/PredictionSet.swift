@@ -1,4 +1,5 @@
 import Foundation
+import ProbeStore
 
 /// DirectProbe's test-set predictions (`prediction.txt`).
 public struct PredictionSet: Sendable {
@@ -10,13 +11,6 @@ public struct PredictionSet: Sendable {
         public var label: String
         /// The distance from the test point to the cluster.
         public var distance: Double
-
-        /// Creates a ranked cluster.
-        public init(cluster: Int, label: String, distance: Double) {
-            self.cluster = cluster
-            self.label = label
-            self.distance = distance
-        }
     }
 
     /// One test point: its gold label and the clusters by increasing distance.

@@ -1,5 +1,6 @@
 import Foundation
 import ResultSchema
+import ProbeStore
 
 /// An unordered pair of labels, stored in the order the result files give them (`a` before `b`).
 public struct LabelPair: Hashable, Sendable {
@@ -53,7 +54,7 @@ public struct RunResult: Sendable {
     /// Reads a results folder written by `probe` (or by the reference); absent optional files are allowed.
     public init(folder: String) throws {
         guard Self.isRunFolder(folder) else {
-            throw ReportInputError(file: folder, message: "not a results folder: none of \(Self.measureFiles.joined(separator: ", ")) is there")
+            throw InputError(file: folder, "not a results folder: none of \(Self.measureFiles.joined(separator: ", ")) is there")
         }
         self.folder = folder
         var missing: [String] = []
@@ -167,7 +168,10 @@ public struct SummaryMeasures: Sendable, Equatable {
         self.source = source
     }
 
-    /// Recomputes the numbers from per-label values with the definitions of SPEC §5.
+    /// Recomputes the numbers from per-label values, as `probe` defines them: the smallest
+    /// positive outside min; the mean of the positive inside means; the largest inside max;
+    /// and the mean over labels of inside max / outside min and of inside mean / outside min,
+    /// over the labels where both values are non-zero.
     public init(labels: [String], outsideMin: [String: Double], insideMean: [String: Double], insideMax: [String: Double]) {
         let positiveOutside = labels.compactMap { outsideMin[$0] }.filter { $0 > 0 }
         let positiveInsideMean = labels.compactMap { insideMean[$0] }.filter { $0 > 0 }
@@ -197,17 +201,13 @@ struct LabelValue {
 
 /// Reads `A,value` lines; a label is everything before the last comma.
 func readLabelValues(path: String) throws -> [LabelValue] {
-    let file = try TextFile(path: path)
     var seen = Set<String>()
-    return try file.lines.map { line in
-        guard let comma = line.text.lastIndex(of: ",") else {
-            throw file.error(line: line.number, "expected \"label,value\"")
+    return try readNamedValues(path, format: "label,value").map { entry in
+        guard !entry.name.isEmpty else { throw InputError(file: path, line: entry.line, column: 1, "empty label") }
+        guard seen.insert(entry.name).inserted else {
+            throw InputError(file: path, line: entry.line, column: 1, "label \"\(entry.name)\" appears twice")
         }
-        let label = String(line.text[..<comma])
-        guard !label.isEmpty else { throw file.error(line: line.number, column: 1, "empty label") }
-        guard seen.insert(label).inserted else { throw file.error(line: line.number, column: 1, "label \"\(label)\" appears twice") }
-        let value = try file.number(line.text[line.text.index(after: comma)...], line: line.number, column: 2)
-        return LabelValue(label: label, value: value)
+        return LabelValue(label: entry.name, value: entry.value)
     }
 }
 
@@ -225,19 +225,14 @@ func splitPair(_ key: Substring, knownLabels: Set<String>) -> LabelPair? {
 
 /// Reads `A---B,value` lines.
 func readPairValues(path: String, knownLabels: Set<String>) throws -> [(pair: LabelPair, value: Double)] {
-    let file = try TextFile(path: path)
     var seen = Set<LabelPair>()
-    return try file.lines.map { line in
-        guard let comma = line.text.lastIndex(of: ",") else {
-            throw file.error(line: line.number, "expected \"A---B,value\"")
-        }
-        guard let pair = splitPair(line.text[..<comma], knownLabels: knownLabels) else {
-            throw file.error(line: line.number, column: 1, "expected a label pair \"A---B\"")
+    return try readNamedValues(path, format: "A---B,value").map { entry in
+        guard let pair = splitPair(Substring(entry.name), knownLabels: knownLabels) else {
+            throw InputError(file: path, line: entry.line, column: 1, "expected a label pair \"A---B\"")
         }
         guard seen.insert(pair).inserted else {
-            throw file.error(line: line.number, column: 1, "pair \"\(pair.a)---\(pair.b)\" appears twice")
+            throw InputError(file: path, line: entry.line, column: 1, "pair \"\(pair.a)---\(pair.b)\" appears twice")
         }
-        let value = try file.number(line.text[line.text.index(after: comma)...], line: line.number, column: 2)
-        return (pair, value)
+        return (pair, entry.value)
     }
 }

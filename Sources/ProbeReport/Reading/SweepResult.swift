@@ -1,5 +1,6 @@
 import Foundation
 import ResultSchema
+import ProbeStore
 
 /// The results of a sweep (`probe sweep`): one probed space per (iteration, layer), gathered in `summary.json`.
 public struct SweepResult: Sendable {
@@ -25,11 +26,11 @@ public struct SweepResult: Sendable {
     public init(folder: String) throws {
         let path = join(folder, "summary.json")
         guard isFile(path) else {
-            throw ReportInputError(file: path, message: "a sweep folder needs its summary.json; run `probe sweep` again to assemble it")
+            throw InputError(file: path, "a sweep folder needs its summary.json; run `probe sweep` again to assemble it")
         }
         let summary: SweepSummary = try decodeJSONFile(path: path)
         guard summary.mode == .sweep else {
-            throw ReportInputError(file: path, message: "field mode: expected \"sweep\" in a folder with sweep.csv")
+            throw InputError(file: path, "field mode: expected \"sweep\" in a folder with sweep.csv")
         }
         self.folder = folder
         self.summary = summary

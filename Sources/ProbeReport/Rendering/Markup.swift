@@ -70,22 +70,16 @@ private func xmlSafe(_ scalar: Unicode.Scalar) -> Bool {
 
 /// Escapes `&`, `<`, `>` and `"` for element content.
 func escapeText(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars where xmlSafe(scalar) {
-        switch scalar {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result
+    escape(text, inAttribute: false)
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for attribute values (and newlines, which attributes would fold).
 func escapeAttribute(_ text: String) -> String {
+    escape(text, inAttribute: true)
+}
+
+/// Drops what XML does not allow and escapes markup; in an attribute also quotes and white space other than spaces.
+private func escape(_ text: String, inAttribute: Bool) -> String {
     var result = ""
     result.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars where xmlSafe(scalar) {
@@ -94,10 +88,10 @@ func escapeAttribute(_ text: String) -> String {
         case "<": result += "&lt;"
         case ">": result += "&gt;"
         case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        case "\n": result += "&#10;"
-        case "\r": result += "&#13;"
-        case "\t": result += "&#9;"
+        case "'" where inAttribute: result += "&#39;"
+        case "\n" where inAttribute: result += "&#10;"
+        case "\r" where inAttribute: result += "&#13;"
+        case "\t" where inAttribute: result += "&#9;"
         default: result.unicodeScalars.append(scalar)
         }
     }

@@ -106,7 +106,7 @@ func check(_ status: herr_t, _ operation: @autoclosure () -> String) throws -> h
 }
 
 /// An open HDF5 object id that closes itself; not thread-safe on its own (calls go through `withHDF5`).
-final class H5Handle: @unchecked Sendable {
+final class H5Handle: Sendable {
     enum Kind { case file, group, dataset, dataspace, datatype, propertyList, attribute }
     let id: hid_t
     let kind: Kind
@@ -193,7 +193,7 @@ enum H5Alignment {
 }
 
 /// An HDF5 file opened for reading or writing.
-final class H5File: @unchecked Sendable {
+final class H5File: Sendable {
     let handle: H5Handle
     let path: String
 
@@ -400,18 +400,6 @@ final class H5File: @unchecked Sendable {
         }
     }
 
-    /// Reads an integer attribute, or nil if absent.
-    func integerAttribute(_ key: String, on objectPath: String = "/") throws -> Int64? {
-        try withHDF5 {
-            let object = try check(H5Oopen(handle.id, objectPath, probe_h5p_default()), "open \(objectPath) in \(path)")
-            defer { H5Oclose(object) }
-            guard H5Aexists(object, key) > 0 else { return nil }
-            let attribute = H5Handle(try check(H5Aopen(object, key, probe_h5p_default()), "open attribute \(key)"), .attribute)
-            var value: Int64 = 0
-            try check(H5Aread(attribute.id, probe_h5t_native_int64(), &value), "read attribute \(key) on \(objectPath)")
-            return value
-        }
-    }
 }
 
 private func writeStringAttribute(object: hid_t, key: String, value: String, context: String) throws {
@@ -430,7 +418,7 @@ private func writeStringAttribute(object: hid_t, key: String, value: String, con
 }
 
 /// A 2-D float32 dataset.
-final class H5Dataset: @unchecked Sendable {
+final class H5Dataset: Sendable {
     let handle: H5Handle
     let name: String
     let file: H5File
@@ -540,22 +528,27 @@ final class H5Dataset: @unchecked Sendable {
     /// Writes `rowCount` rows starting at `firstRow` from a row-major buffer.
     func writeRows(firstRow: Int, rowCount: Int, columns: Int, from buffer: UnsafeBufferPointer<Float>) throws {
         precondition(buffer.count >= rowCount * columns)
-        guard rowCount > 0 else { return }
-        try withHDF5 {
-            let (fileSpace, memorySpace) = try selection(firstRow: firstRow, rowCount: rowCount, columns: columns)
-            try check(H5Dwrite(handle.id, probe_h5t_native_float(), memorySpace.id, fileSpace.id, probe_h5p_default(), buffer.baseAddress),
-                      "write rows \(firstRow)..<\(firstRow + rowCount) of \(name) in \(file.path)")
+        try transferRows(firstRow: firstRow, rowCount: rowCount, columns: columns, verb: "write") { fileSpace, memorySpace in
+            H5Dwrite(handle.id, probe_h5t_native_float(), memorySpace, fileSpace, probe_h5p_default(), buffer.baseAddress)
         }
     }
 
     /// Reads `rowCount` rows starting at `firstRow` into a row-major buffer.
     func readRows(firstRow: Int, rowCount: Int, columns: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
         precondition(buffer.count >= rowCount * columns)
+        try transferRows(firstRow: firstRow, rowCount: rowCount, columns: columns, verb: "read") { fileSpace, memorySpace in
+            H5Dread(handle.id, probe_h5t_native_float(), memorySpace, fileSpace, probe_h5p_default(), buffer.baseAddress)
+        }
+    }
+
+    /// Runs one `H5Dread`/`H5Dwrite` (`call(fileSpace, memorySpace)`) on a selection of whole rows.
+    private func transferRows(firstRow: Int, rowCount: Int, columns: Int, verb: String,
+                              _ call: (hid_t, hid_t) -> herr_t) throws {
         guard rowCount > 0 else { return }
         try withHDF5 {
             let (fileSpace, memorySpace) = try selection(firstRow: firstRow, rowCount: rowCount, columns: columns)
-            try check(H5Dread(handle.id, probe_h5t_native_float(), memorySpace.id, fileSpace.id, probe_h5p_default(), buffer.baseAddress),
-                      "read rows \(firstRow)..<\(firstRow + rowCount) of \(name) in \(file.path)")
+            try check(call(fileSpace.id, memorySpace.id),
+                      "\(verb) rows \(firstRow)..<\(firstRow + rowCount) of \(name) in \(file.path)")
         }
     }
 
@@ -570,7 +563,7 @@ final class H5Dataset: @unchecked Sendable {
 }
 
 /// A 1-D extendible dataset of int32 or UTF-8 strings, appended to block by block.
-final class H5Column: @unchecked Sendable {
+final class H5Column: Sendable {
     /// The element type of a column.
     enum Kind { case int32, string }
     let handle: H5Handle

@@ -2,6 +2,7 @@ import Foundation
 import ProbeStore
 import ResultSchema
 
+/// Filling `summary.json` from the analysis a run wrote.
 extension RunSummary {
     /// Fills the per-label values, the pair distances and the summary numbers from an analysis.
     mutating func record(_ analysis: Analysis) {
@@ -18,23 +19,4 @@ extension RunSummary {
                             maxInsideMaxDistance: analysis.maxInsideMax, insideMaxOverOutsideMin: analysis.insideMaxOverOutsideMin,
                             insideMeanOverOutsideMin: analysis.insideMeanOverOutsideMin)
     }
-}
-
-/// The process's peak resident memory in bytes, if the platform reports it.
-public func peakResidentMemory() -> Int? {
-    var usage = rusage()
-    #if os(Linux)
-    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
-    return Int(usage.ru_maxrss) * 1024
-    #else
-    guard getrusage(RUSAGE_SELF, &usage) == 0 else { return nil }
-    return Int(usage.ru_maxrss)
-    #endif
-}
-
-/// Now in ISO 8601 (UTC).
-func isoNow() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: Date())
 }
