@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// A thread-safe cache of values by key within a byte budget, at O(1) per operation.
 ///
@@ -8,14 +8,16 @@ import Foundation
 /// most recently used half of the budget's worth of entries. (An exact least-recently-used
 /// order over hundreds of thousands of small entries costs more to keep than it saves, and a
 /// scan for the oldest entry at each insertion is O(entries).)
-final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
-    // @unchecked: every stored property is read and written only under `lock`.
+final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let capacityBytes: Int
     private let cost: @Sendable (Value) -> Int
-    private var current: [Key: Value] = [:]
-    private var previous: [Key: Value] = [:]
-    private var currentBytes = 0
-    private let lock = NSLock()
+    private let generations = Mutex(Generations())
+
+    private struct Generations {
+        var current: [Key: Value] = [:]
+        var previous: [Key: Value] = [:]
+        var currentBytes = 0
+    }
 
     /// Creates a cache of up to about `capacityBytes`, each value costing `cost(value)` bytes.
     init(capacityBytes: Int, cost: @escaping @Sendable (Value) -> Int) {
@@ -25,34 +27,33 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: @unche
 
     /// The value stored for `key`, if any.
     func value(_ key: Key) -> Value? {
-        lock.lock(); defer { lock.unlock() }
-        if let found = current[key] { return found }
-        guard let found = previous.removeValue(forKey: key) else { return nil }
-        insertLocked(key, found)
-        return found
+        generations.withLock { g in
+            if let found = g.current[key] { return found }
+            guard let found = g.previous.removeValue(forKey: key) else { return nil }
+            insert(key, found, bytes: cost(found), into: &g)
+            return found
+        }
     }
 
     /// Whether a value is stored for `key` (its age unchanged).
     func contains(_ key: Key) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        return current[key] != nil || previous[key] != nil
+        generations.withLock { $0.current[key] != nil || $0.previous[key] != nil }
     }
 
     /// Stores `value` for `key`; a value costing more than half the budget is not kept.
     func store(_ key: Key, _ value: Value) {
         let bytes = cost(value)
         guard bytes <= capacityBytes / 2 else { return }
-        lock.lock(); defer { lock.unlock() }
-        insertLocked(key, value, bytes: bytes)
+        generations.withLock { insert(key, value, bytes: bytes, into: &$0) }
     }
 
-    private func insertLocked(_ key: Key, _ value: Value, bytes: Int? = nil) {
-        if let old = current.updateValue(value, forKey: key) { currentBytes -= cost(old) }
-        currentBytes += bytes ?? cost(value)
-        if currentBytes > capacityBytes / 2 {
-            previous = current
-            current = [:]
-            currentBytes = 0
+    private func insert(_ key: Key, _ value: Value, bytes: Int, into g: inout Generations) {
+        if let old = g.current.updateValue(value, forKey: key) { g.currentBytes -= cost(old) }
+        g.currentBytes += bytes
+        if g.currentBytes > capacityBytes / 2 {
+            g.previous = g.current
+            g.current = [:]
+            g.currentBytes = 0
         }
     }
 }

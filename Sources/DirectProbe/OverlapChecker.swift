@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ProbeGeometry
 import ProbeKernels
 import ProbeStore
@@ -9,35 +10,46 @@ import ProbeStore
 /// Only pairs whose bounding spheres intersect reach the solver; each verdict comes from
 /// `separability` with a certificate (a hyperplane, or a common point). Pairs of one
 /// state are solved concurrently; the answer does not depend on the thread count.
-final class OverlapChecker: @unchecked Sendable {
+final class OverlapChecker: Sendable {
     private let geometry: ClusterGeometry
     private let threads: Int
-    private var verdicts: [NodePair: Bool] = [:]   // true: overlapping
-    private let lock = NSLock()
-    /// Solver calls made (for the log).
-    private(set) var solverCalls = 0
-
+    /// Whether pairs are first tried with cheap certificates (reused and centroid-difference
+    /// hyperplanes) before the solver.
+    let usesCertificates: Bool
     private let pointCache: PointCache
+    /// Separating hyperplanes of recent verdicts, reused when a cluster grows.
+    private let hyperplanes: HyperplaneCache
+    /// The verdict table and the counters for the log.
+    private let state = Mutex(State())
+
+    private struct State {
+        /// Verdicts by point-set pair (true: overlapping).
+        var verdicts: [NodePair: Bool] = [:]
+        var solverCalls = 0
+        var reusedHyperplanes = 0
+        var centroidCertificates = 0
+    }
 
     /// Creates a checker; up to `cacheBytes` of gathered cluster points are kept for reuse
     /// (a cluster is often checked against many others, and again at the next attempt).
-    init(geometry: ClusterGeometry, threads: Int, cacheBytes: Int = 256 << 20, hyperplaneBytes: Int = 128 << 20) {
+    init(geometry: ClusterGeometry, threads: Int, cacheBytes: Int = 256 << 20, hyperplaneBytes: Int = 128 << 20,
+         usesCertificates: Bool = true) {
         self.geometry = geometry
         self.threads = max(1, threads)
+        self.usesCertificates = usesCertificates
         pointCache = PointCache(geometry: geometry, capacityBytes: cacheBytes)
         hyperplanes = HyperplaneCache(capacityBytes: hyperplaneBytes)
     }
 
-    /// Whether pairs are first tried with cheap certificates (reused and centroid-difference
-    /// hyperplanes) before the solver.
-    var usesCertificates = true
-
-    /// Separating hyperplanes of recent verdicts, reused when a cluster grows.
-    private let hyperplanes: HyperplaneCache
+    /// Solver calls made (for the log).
+    var solverCalls: Int { state.withLock { $0.solverCalls } }
     /// Verdicts proven by reusing a part's hyperplane (for the log).
-    private(set) var reusedHyperplanes = 0
+    var reusedHyperplanes: Int { state.withLock { $0.reusedHyperplanes } }
     /// Verdicts proven by the hyperplane normal to the centroid difference (for the log).
-    private(set) var centroidCertificates = 0
+    var centroidCertificates: Int { state.withLock { $0.centroidCertificates } }
+
+    /// Solver iterations from which a separable pair's corral is kept for warm starts.
+    static let warmStartIterations = 64
 
     /// How one pair was decided.
     private enum Method { case solver, reused, centroid }
@@ -58,7 +70,7 @@ final class OverlapChecker: @unchecked Sendable {
     /// cluster of a pair is then re-checked on the other child's points before any solve.
     func firstOverlap(in clusters: [Cluster], progress: ProgressBar? = nil,
                       parts: ((Cluster) -> (Int, Int)?)? = nil, members: ((Int) -> [Int32])? = nil) throws -> (Cluster, Cluster)? {
-        let pairs = try SphereFilter.candidatePairs(clusters)
+        let pairs = SphereFilter.candidatePairs(clusters)
         let depths = pairs.map { sphereGap(clusters[$0.0], clusters[$0.1]) }
         // Ties keep the pairs' ascending order (the sort is on positions, stable by index).
         let order = pairs.indices.sorted { (i: Int, j: Int) -> Bool in depths[i] != depths[j] ? depths[i] < depths[j] : i < j }
@@ -79,7 +91,11 @@ final class OverlapChecker: @unchecked Sendable {
     /// are already known to meet its sphere). `parts` are the clusters `cluster` was merged
     /// from: a hyperplane that separated a part from a candidate is tried first, with only the
     /// other parts' points to check.
-    func overlapsAny(_ cluster: Cluster, parts: [Cluster] = [], candidates: [Cluster]) throws -> Bool {
+    ///
+    /// `records: false` keeps the verdicts out of the verdict table: forward merging gives a
+    /// merged cluster a new node at every attempt, so its verdicts are never asked for again
+    /// (and a table of them would grow with every pair checked).
+    func overlapsAny(_ cluster: Cluster, parts: [Cluster] = [], candidates: [Cluster], records: Bool = true) throws -> Bool {
         // The deepest sphere overlaps first: they are the likeliest to overlap, and the first
         // overlap ends the check.
         let depths = candidates.map { sphereGap(cluster, $0) }
@@ -87,12 +103,13 @@ final class OverlapChecker: @unchecked Sendable {
             depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
         }
         return try firstOverlap(order.map { (cluster, candidates[$0]) }, partsOf: { target, _ in target.node == cluster.node ? parts : [] },
+                                records: records,
                                 progress: nil) != nil
     }
 
     /// Solves candidate pairs (cache first) in parallel batches; returns the first
     /// overlapping pair in the given order, or nil when every pair is separable.
-    private func firstOverlap(_ pairs: [(Cluster, Cluster)], partsOf: ((Cluster, Cluster) -> [Cluster])?,
+    private func firstOverlap(_ pairs: [(Cluster, Cluster)], partsOf: ((Cluster, Cluster) -> [Cluster])?, records: Bool = true,
                               progress: ProgressBar?) throws -> (Cluster, Cluster)? {
         var pending: [(Cluster, Cluster)] = []
         for (a, b) in pairs {
@@ -117,12 +134,14 @@ final class OverlapChecker: @unchecked Sendable {
             var found: (Cluster, Cluster)? = nil
             for (index, (a, b)) in slice.enumerated() {
                 let (overlapping, method) = try results[index].get()
-                store(a, b, overlapping)
+                if records { store(a, b, overlapping) }
                 if overlapping && found == nil { found = (a, b) }
-                switch method {
-                case .solver: solverCalls += 1
-                case .reused: reusedHyperplanes += 1
-                case .centroid: centroidCertificates += 1
+                state.withLock { state in
+                    switch method {
+                    case .solver: state.solverCalls += 1
+                    case .reused: state.reusedHyperplanes += 1
+                    case .centroid: state.centroidCertificates += 1
+                    }
                 }
             }
             start += slice.count
@@ -150,9 +169,11 @@ final class OverlapChecker: @unchecked Sendable {
             return (false, .reused)
         }
         // 2. The hyperplane normal to the centroid difference.
-        let direction = (0..<a.centroid.count).map { Float(Double(b.centroid[$0]) - Double(a.centroid[$0])) }
+        let direction = centroidDifference(from: a.centroid, to: b.centroid)
         if let plane = certify(direction, low: pointsA, lowNode: a.node, high: pointsB, tolerance: tolerance) {
-            hyperplanes.store(a.node, b.node, plane)
+            // Stored without its normal: the centroids of a and b give it back.
+            hyperplanes.store(a.node, b.node, SeparatingHyperplane(normal: nil, lowNode: plane.lowNode,
+                                                                   lowMax: plane.lowMax, highMin: plane.highMin))
             return (false, .centroid)
         }
         // 3. The solver, resuming from a part's corral where one is stored.
@@ -160,7 +181,11 @@ final class OverlapChecker: @unchecked Sendable {
         if verdict.verdict == .overlapping { return (true, .solver) }
         // Its normal points from B towards A: B is the low side.
         if var plane = certify(verdict.normal.map { Float($0) }, low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance) {
-            plane.corral = StoredCorral(verdict.corral, aIsLow: false, membersA: a.members, membersB: b.members)
+            // The corral is kept where the solve was long (a near-touching pair), the case a
+            // warm start pays for; a short solve is as cheap again from scratch.
+            if verdict.iterations >= OverlapChecker.warmStartIterations {
+                plane.corral = StoredCorral(verdict.corral, aIsLow: false, membersA: a.members, membersB: b.members)
+            }
             hyperplanes.store(a.node, b.node, plane)
         }
         return (false, .solver)
@@ -186,15 +211,25 @@ final class OverlapChecker: @unchecked Sendable {
     private func reusedHyperplane(merged: Cluster, parts: [Cluster], other: Cluster, tolerance: Double) throws -> SeparatingHyperplane? {
         for part in parts {
             guard let plane = hyperplanes.hyperplane(part.node, other.node) else { continue }
-            let direction = plane.direction
-            var lowMax = plane.lowMax, highMin = plane.highMin
             let partIsLow = plane.lowNode == part.node
+            let normal: [Float]
+            if let stored = plane.normal {
+                normal = stored
+            } else {
+                // The centroid difference of exactly these two clusters (the key's nodes).
+                let d = other.centroid.count
+                guard d > 0, part.centroid.count == d else { continue }
+                normal = partIsLow ? centroidDifference(from: part.centroid, to: other.centroid)
+                                   : centroidDifference(from: other.centroid, to: part.centroid)
+            }
+            let direction = widened(normal)
+            var lowMax = plane.lowMax, highMin = plane.highMin
             for rest in parts where rest.node != part.node {
                 let range = projectionRange(try pointCache.points(rest), along: direction)
                 if partIsLow { lowMax = max(lowMax, range.max) } else { highMin = min(highMin, range.min) }
             }
-            if (highMin - lowMax) / plane.norm > tolerance {
-                return SeparatingHyperplane(normal: plane.normal, lowNode: partIsLow ? merged.node : other.node,
+            if (highMin - lowMax) / euclideanNorm(normal) > tolerance {
+                return SeparatingHyperplane(normal: normal, lowNode: partIsLow ? merged.node : other.node,
                                             lowMax: lowMax, highMin: highMin, corral: plane.corral)
             }
         }
@@ -214,133 +249,15 @@ final class OverlapChecker: @unchecked Sendable {
     }
 
     private func cached(_ a: Cluster, _ b: Cluster) -> Bool? {
-        lock.lock(); defer { lock.unlock() }
-        return verdicts[NodePair(a.node, b.node)]
+        state.withLock { $0.verdicts[NodePair(a.node, b.node)] }
     }
 
     private func store(_ a: Cluster, _ b: Cluster, _ overlapping: Bool) {
-        lock.lock(); defer { lock.unlock() }
-        verdicts[NodePair(a.node, b.node)] = overlapping
+        state.withLock { $0.verdicts[NodePair(a.node, b.node)] = overlapping }
     }
 }
 
 /// The solver's overlap tolerance for a pair, from the largest point norm when known.
 private func overlapTolerance(for a: PointMatrix, _ b: PointMatrix, scale: Double) -> Double {
     scale > 0 ? overlapTolerance(scale: scale) : overlapTolerance(for: a, b)
-}
-
-/// The gap between two bounding spheres, `|c1 − c2| − r1 − r2` (negative when they overlap).
-func sphereGap(_ a: Cluster, _ b: Cluster) -> Double {
-    let distance = a.centroid.withUnsafeBufferPointer { x in
-        b.centroid.withUnsafeBufferPointer { y in
-            exactSquaredDistance(x.baseAddress!, y.baseAddress!, dimension: x.count).squareRoot()
-        }
-    }
-    return distance - a.radius - b.radius
-}
-
-/// Two closed bounding spheres intersect: `r1 + r2 ≥ |c1 − c2|`.
-///
-/// The reference tests `>` (open balls), which lets two identical points of different
-/// labels (radius 0, distance 0) pass as separable; `≥` keeps every pair whose hulls can
-/// touch.
-func spheresIntersect(_ a: Cluster, _ b: Cluster) -> Bool {
-    let d = a.centroid.withUnsafeBufferPointer { x in
-        b.centroid.withUnsafeBufferPointer { y in
-            exactSquaredDistance(x.baseAddress!, y.baseAddress!, dimension: x.count).squareRoot()
-        }
-    }
-    return a.radius + b.radius >= d
-}
-
-/// An unordered pair of cluster nodes (point-set identities).
-public struct NodePair: Hashable, Sendable {
-    /// The smaller node.
-    public let first: Int
-    /// The larger node.
-    public let second: Int
-    /// The pair of `a` and `b`, in either order.
-    public init(_ a: Int, _ b: Int) {
-        first = min(a, b)
-        second = max(a, b)
-    }
-}
-
-/// Finds the pairs of clusters of different labels whose bounding spheres intersect.
-enum SphereFilter {
-    /// Candidate pairs (i < j), in ascending order. Centroid distances are tiled through
-    /// sgemm; a pair near the threshold is re-tested exactly, so none is missed.
-    static func candidatePairs(_ clusters: [Cluster]) throws -> [(Int, Int)] {
-        let k = clusters.count
-        guard k > 1 else { return [] }
-        let d = clusters[0].centroid.count
-        let tile = min(512, k, max(8, (16 << 20) / max(1, d * MemoryLayout<Float>.size)))  // bounded at high dimension; pairs are exact either way
-        var pairs: [(Int, Int)] = []
-        var xs = [Float](repeating: 0, count: tile * d), ys = xs
-        var xn = [Float](repeating: 0, count: tile), yn = xn
-        var out = [Float](repeating: 0, count: tile * tile)
-        func load(_ range: Range<Int>, into rows: inout [Float], norms: inout [Float]) {
-            for (r, c) in range.enumerated() {
-                for q in 0..<d { rows[r * d + q] = clusters[c].centroid[q] }
-            }
-            rows.withUnsafeBufferPointer { rowsBuffer in
-                norms.withUnsafeMutableBufferPointer { n in
-                    squaredRowNorms(UnsafeBufferPointer(rebasing: rowsBuffer[0..<(range.count * d)]), dimension: d,
-                                    into: UnsafeMutableBufferPointer(rebasing: n[0..<range.count]))
-                }
-            }
-        }
-        var i0 = 0
-        while i0 < k {
-            let rangeI = i0..<min(k, i0 + tile)
-            load(rangeI, into: &xs, norms: &xn)
-            var j0 = i0
-            while j0 < k {
-                let rangeJ = j0..<min(k, j0 + tile)
-                load(rangeJ, into: &ys, norms: &yn)
-                xs.withUnsafeBufferPointer { x in ys.withUnsafeBufferPointer { y in
-                    xn.withUnsafeBufferPointer { xnb in yn.withUnsafeBufferPointer { ynb in
-                        out.withUnsafeMutableBufferPointer { o in
-                            squaredDistances(x: x, xNorms: UnsafeBufferPointer(rebasing: xnb[0..<rangeI.count]),
-                                             y: y, yNorms: UnsafeBufferPointer(rebasing: ynb[0..<rangeJ.count]),
-                                             dimension: d, into: o)
-                        }
-                    } }
-                } }
-                for (a, i) in rangeI.enumerated() {
-                    for (b, j) in rangeJ.enumerated() where j > i && clusters[i].label != clusters[j].label {
-                        let reach = clusters[i].radius + clusters[j].radius
-                        // Float32 tiles err by ~d·2⁻²⁴·(‖x‖²+‖y‖²): keep a generous margin, then decide exactly.
-                        let slack = 1e-4 * Double(xn[a] + yn[b]) + 1e-12
-                        if Double(out[a * rangeJ.count + b]) <= reach * reach + slack {
-                            if spheresIntersect(clusters[i], clusters[j]) { pairs.append((i, j)) }
-                        }
-                    }
-                }
-                j0 = rangeJ.upperBound
-            }
-            i0 = rangeI.upperBound
-        }
-        return pairs
-    }
-}
-
-/// Gathered cluster points (with their summaries), kept by node id (an immutable point set)
-/// within a byte budget (a `GenerationalCache`). Thread-safe.
-struct PointCache: Sendable {
-    private let geometry: ClusterGeometry
-    private let entries: GenerationalCache<Int, PointMatrix>
-
-    init(geometry: ClusterGeometry, capacityBytes: Int) {
-        self.geometry = geometry
-        entries = GenerationalCache(capacityBytes: capacityBytes) { $0.values.count * MemoryLayout<Float>.size }
-    }
-
-    /// The cluster's points, from the cache or gathered from the store.
-    func points(_ cluster: Cluster) throws -> PointMatrix {
-        if let found = entries.value(cluster.node) { return found }
-        let gathered = try geometry.pointMatrix(cluster.members).summarized()
-        entries.store(cluster.node, gathered)
-        return gathered
-    }
 }

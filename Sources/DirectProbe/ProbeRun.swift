@@ -164,8 +164,10 @@ public struct ProbeRun {
             options.rate = configuration.rate
             options.threads = threads
             options.showProgress = verbose
-            options.pointCacheBytes = context.budget.bytes / 8
-            options.hyperplaneCacheBytes = context.budget.bytes / 8
+            // Hyperplanes are worth more than gathered points (measured on a full real layer:
+            // a re-check saves a projection or a solve, a gather is a read of mapped rows).
+            options.pointCacheBytes = context.budget.bytes / 10
+            options.hyperplaneCacheBytes = context.budget.bytes / 5
             options.shortcuts = shortcuts
             options.scratchFolder = context.scratch
             let result = try times.timed("probing") {

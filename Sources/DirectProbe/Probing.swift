@@ -66,8 +66,8 @@ public struct Prober {
     /// Runs the whole clustering.
     public func run() throws -> ProbingResult {
         let checker = OverlapChecker(geometry: geometry, threads: options.threads, cacheBytes: options.pointCacheBytes,
-                                     hyperplaneBytes: options.shortcuts ? options.hyperplaneCacheBytes : 0)
-        checker.usesCertificates = options.shortcuts
+                                     hyperplaneBytes: options.shortcuts ? options.hyperplaneCacheBytes : 0,
+                                     usesCertificates: options.shortcuts)
         log.info("Probing to the end...")
         let mergeBar = bar("merge to end", total: MergeHistory.mergeCount(labels: points.labels))
         let history = try MergeHistory.mergeToEnd(points, kernel: kernel, threads: options.threads,
@@ -164,7 +164,7 @@ public struct Prober {
             let merged = try geometry.summary(node: nextNode, label: label, members: members)
             nextNode += 1
             let candidates = spheres.intersecting(merged).compactMap { live[$0] }
-            if try checker.overlapsAny(merged, parts: [first, second], candidates: candidates) {
+            if try checker.overlapsAny(merged, parts: [first, second], candidates: candidates, records: false) {
                 engines[label]?.forbid(pair)
             } else {
                 accepted += 1

@@ -1,0 +1,33 @@
+import ProbeKernels
+import Testing
+
+@Suite("Pairs within reach through the tiled kernel")
+struct ClosePairsTests {
+    /// The pairs by direct float64 distances, independent of the kernel.
+    private func bruteForce(_ rows: [[Float]], reach: (Int, Int) -> Double?) -> [[Int]] {
+        var found: [[Int]] = []
+        for i in 0..<rows.count {
+            for j in (i + 1)..<rows.count {
+                guard let limit = reach(i, j) else { continue }
+                let distance = zip(rows[i], rows[j]).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
+                if limit >= distance { found.append([i, j]) }
+            }
+        }
+        return found
+    }
+
+    @Test("the same pairs as a direct computation, across tiles, with skipped pairs and exact ties",
+          arguments: [(7, 3), (600, 5), (700, 24)])
+    func sameAsBruteForce(count: Int, dimension: Int) {
+        var g = SeededGenerator(seed: UInt64(count * 31 + dimension))
+        var rows = (0..<count).map { _ in (0..<dimension).map { _ in Float.random(in: -1..<1, using: &g) } }
+        rows[count - 1] = rows[0]  // a coincident pair: distance exactly 0, reach 0 still counts
+        let radii = (0..<count).map { $0 == 0 || $0 == count - 1 ? 0 : Double.random(in: 0..<0.6, using: &g) }
+        let reach: (Int, Int) -> Double? = { i, j in (i + j) % 5 == 0 ? nil : radii[i] + radii[j] }
+        let pairs = closePairs(rows, dimension: dimension, reach: reach).map { [$0.0, $0.1] }
+        let expected = bruteForce(rows, reach: reach)
+        #expect(pairs == expected)
+        #expect(!expected.isEmpty)
+        #expect(pairs.contains([0, count - 1]) == ((count - 1) % 5 != 0))
+    }
+}
