@@ -28,7 +28,6 @@ final class OverlapChecker: Sendable {
         var solverCalls = 0
         var reusedHyperplanes = 0
         var centroidCertificates = 0
-        var blendedCertificates = 0
     }
 
     /// Creates a checker; up to `cacheBytes` of gathered cluster points are kept for reuse
@@ -48,14 +47,12 @@ final class OverlapChecker: Sendable {
     var reusedHyperplanes: Int { state.withLock { $0.reusedHyperplanes } }
     /// Verdicts proven by the hyperplane normal to the centroid difference (for the log).
     var centroidCertificates: Int { state.withLock { $0.centroidCertificates } }
-    /// Verdicts proven by a blend of the parts' hyperplanes and the centroid difference.
-    var blendedCertificates: Int { state.withLock { $0.blendedCertificates } }
 
     /// Solver iterations from which a separable pair's corral is kept for warm starts.
     static let warmStartIterations = 64
 
     /// How one pair was decided.
-    private enum Method { case solver, reused, centroid, blended }
+    private enum Method { case solver, reused, centroid }
 
     /// Whether any two clusters of different labels in `clusters` overlap.
     func anyOverlap(in clusters: [Cluster], progress: ProgressBar? = nil) throws -> Bool {
@@ -144,7 +141,6 @@ final class OverlapChecker: Sendable {
                     case .solver: state.solverCalls += 1
                     case .reused: state.reusedHyperplanes += 1
                     case .centroid: state.centroidCertificates += 1
-                    case .blended: state.blendedCertificates += 1
                     }
                 }
             }
@@ -180,18 +176,7 @@ final class OverlapChecker: Sendable {
                                                                    lowMax: plane.lowMax, highMin: plane.highMin))
             return (false, .centroid)
         }
-        // 3. A blend of the parts' hyperplanes and the centroid difference.
-        if let direction = blendedDirection(merged: a, parts: partsA, other: b),
-           let plane = certify(direction, low: pointsA, lowNode: a.node, high: pointsB, tolerance: tolerance) {
-            hyperplanes.store(a.node, b.node, plane)
-            return (false, .blended)
-        }
-        if let direction = blendedDirection(merged: b, parts: partsB, other: a),
-           let plane = certify(direction, low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance) {
-            hyperplanes.store(a.node, b.node, plane)
-            return (false, .blended)
-        }
-        // 4. The solver, resuming from a part's corral where one is stored.
+        // 3. The solver, resuming from a part's corral where one is stored.
         let verdict = separability(pointsA, pointsB, warmStart: warmStart(a, b, partsA: partsA, partsB: partsB))
         if verdict.verdict == .overlapping { return (true, .solver) }
         // Its normal points from B towards A: B is the low side.
@@ -225,9 +210,18 @@ final class OverlapChecker: Sendable {
     /// parts' points, as the hyperplane between `merged` and `other`; nil if none holds.
     private func reusedHyperplane(merged: Cluster, parts: [Cluster], other: Cluster, tolerance: Double) throws -> SeparatingHyperplane? {
         for part in parts {
-            guard let plane = hyperplanes.hyperplane(part.node, other.node),
-                  let normal = normal(of: plane, part: part, other: other) else { continue }
+            guard let plane = hyperplanes.hyperplane(part.node, other.node) else { continue }
             let partIsLow = plane.lowNode == part.node
+            let normal: [Float]
+            if let stored = plane.normal {
+                normal = stored
+            } else {
+                // The centroid difference of exactly these two clusters (the key's nodes).
+                let d = other.centroid.count
+                guard d > 0, part.centroid.count == d else { continue }
+                normal = partIsLow ? centroidDifference(from: part.centroid, to: other.centroid)
+                                   : centroidDifference(from: other.centroid, to: part.centroid)
+            }
             let direction = widened(normal)
             var lowMax = plane.lowMax, highMin = plane.highMin
             for rest in parts where rest.node != part.node {
@@ -240,44 +234,6 @@ final class OverlapChecker: Sendable {
             }
         }
         return nil
-    }
-
-    /// The normal of a stored hyperplane between `part` and `other`; one kept as a centroid
-    /// difference is given back from the two clusters' centroids (nil if they are not known).
-    private func normal(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> [Float]? {
-        if let stored = plane.normal { return stored }
-        // The centroid difference of exactly these two clusters (the key's nodes).
-        let d = other.centroid.count
-        guard d > 0, part.centroid.count == d else { return nil }
-        return plane.lowNode == part.node ? centroidDifference(from: part.centroid, to: other.centroid)
-                                          : centroidDifference(from: other.centroid, to: part.centroid)
-    }
-
-    /// A blend of the directions that separated the parts of `merged` from `other`: the sum of
-    /// the unit normals of the parts' stored hyperplanes (each oriented with its part on the
-    /// low side) and of the unit centroid difference from `merged` to `other`. Each part lies
-    /// on the low side of its own hyperplane, so a direction between them often separates the
-    /// union where each one alone fails on the other part. Nil when no part has a stored
-    /// hyperplane with `other` (the blend would be the centroid difference, already tried).
-    private func blendedDirection(merged: Cluster, parts: [Cluster], other: Cluster) -> [Float]? {
-        let d = merged.centroid.count
-        guard d > 0, other.centroid.count == d else { return nil }
-        var sum = [Double](repeating: 0, count: d)
-        func add(_ normal: [Float], sign: Double) {
-            let length = euclideanNorm(normal)
-            guard length > 0, length.isFinite else { return }
-            for k in 0..<d { sum[k] += sign * Double(normal[k]) / length }
-        }
-        var found = false
-        for part in parts {
-            guard let plane = hyperplanes.hyperplane(part.node, other.node),
-                  let normal = normal(of: plane, part: part, other: other), normal.count == d else { continue }
-            add(normal, sign: plane.lowNode == part.node ? 1 : -1)
-            found = true
-        }
-        guard found else { return nil }
-        add(centroidDifference(from: merged.centroid, to: other.centroid), sign: 1)
-        return sum.map { Float($0) }
     }
 
     /// The hyperplane with this normal between `low` and `high`, if its margin over every

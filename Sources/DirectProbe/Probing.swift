@@ -154,7 +154,7 @@ public struct Prober {
             forwardBar?.update(attempts, note: "\(accepted) accepted, \(start.count - accepted) clusters left")
             if Date().timeIntervalSince(lastReport) >= 30 {
                 lastReport = Date()
-                log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted, \(start.count - accepted) clusters, \(checker.solverCalls) overlap solver calls, \(checker.reusedHyperplanes) reused hyperplanes, \(checker.centroidCertificates) centroid certificates, \(checker.blendedCertificates) blended")
+                log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted, \(start.count - accepted) clusters, \(checker.solverCalls) overlap solver calls, \(checker.reusedHyperplanes) reused hyperplanes, \(checker.centroidCertificates) centroid certificates")
             }
             let a = slotsOfLabel[label][pair.first], b = slotsOfLabel[label][pair.second]
             guard let first = live[a], let second = live[b] else { break }
@@ -178,7 +178,7 @@ public struct Prober {
             }
         }
         forwardBar?.finish()
-        log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted; overlap solver calls so far \(checker.solverCalls), \(checker.reusedHyperplanes) verdicts by reused hyperplanes, \(checker.centroidCertificates) by centroid hyperplanes, \(checker.blendedCertificates) by blended ones")
+        log.info("Forward probing: \(attempts) merges tried, \(accepted) accepted; overlap solver calls so far \(checker.solverCalls), \(checker.reusedHyperplanes) verdicts by reused hyperplanes, \(checker.centroidCertificates) by centroid hyperplanes")
         return live.compactMap { $0 }
     }
 
