@@ -110,13 +110,7 @@ extension DistanceKernel {
             try rowBlock.load(points, (bi * b)..<min(n, (bi + 1) * b), shift: shift)
             for bj in bi..<blockCount {
                 let diagonal = bi == bj
-                let cols: Block
-                if diagonal {
-                    cols = rowBlock
-                } else {
-                    try columnBlock.load(points, (bj * b)..<min(n, (bj + 1) * b), shift: shift)
-                    cols = columnBlock
-                }
+                let cols = try diagonal ? rowBlock : columnBlock.loading(points, (bj * b)..<min(n, (bj + 1) * b), shift: shift)
                 let m = rowBlock.count, w = cols.count
                 distanceTile(x: rowBlock.shiftedBase, xNorms: rowBlock.normsBase, m: m,
                              y: cols.shiftedBase, yNorms: cols.normsBase, n: w,
@@ -212,13 +206,7 @@ extension DistanceKernel {
             for i in 0..<m { bestValue[i] = .infinity; bestPosition[i] = -1 }
             for bj in (later ? bi : 0)..<candidateBlocks {
                 let diagonal = sameSet && bi == bj
-                let cols: Block
-                if diagonal {
-                    cols = rowBlock
-                } else {
-                    try columnBlock.load(candidates, (bj * b)..<min(nc, (bj + 1) * b), shift: shift)
-                    cols = columnBlock
-                }
+                let cols = try diagonal ? rowBlock : columnBlock.loading(candidates, (bj * b)..<min(nc, (bj + 1) * b), shift: shift)
                 let w = cols.count
                 distanceTile(x: rowBlock.shiftedBase, xNorms: rowBlock.normsBase, m: m,
                              y: cols.shiftedBase, yNorms: cols.normsBase, n: w,
