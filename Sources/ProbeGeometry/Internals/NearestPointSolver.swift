@@ -38,7 +38,8 @@ func solveNearestPoints(
         "ProbeGeometry: point sets of dimension \(a.dimension) and \(b.dimension)")
     return a.withRows { rowsA in
         b.withRows { rowsB in
-            NearestPointSolver(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary).run(rule, policy: policy, warmStart: warmStart)
+            NearestPointSolver(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary, rule: rule, policy: policy)
+                .run(warmStart: warmStart)
         }
     }
 }
@@ -49,14 +50,25 @@ private struct NearestPointSolver {
     let dimension: Int
     let summaryA: PointSummary?
     let summaryB: PointSummary?
+    let rule: StopRule
+    let policy: WorkingSetPolicy
 
-    init(a: RowSet, b: RowSet, summaryA: PointSummary? = nil, summaryB: PointSummary? = nil) {
+    init(a: RowSet, b: RowSet, summaryA: PointSummary?, summaryB: PointSummary?, rule: StopRule, policy: WorkingSetPolicy) {
         self.a = a
         self.b = b
         self.dimension = a.dimension
         self.summaryA = summaryA
         self.summaryB = summaryB
+        self.rule = rule
+        self.policy = policy
     }
+
+    /// Safety net only: Wolfe's method terminates, but rounding can make it cycle.
+    var iterationLimit: Int { 50 * (dimension + 2) + 1000 }
+
+    /// Working sets only pay when a side has more points than the policy keeps; otherwise
+    /// every iteration makes a full pass, Wolfe's method as such.
+    var useWorkingSets: Bool { policy.setSize < max(a.count, b.count) }
 
     /// The difference vertex a_i − b_j in float64.
     func vertex(_ i: Int, _ j: Int) -> [Double] {
@@ -64,19 +76,12 @@ private struct NearestPointSolver {
         return (0..<dimension).map { Double(pa[$0]) - Double(pb[$0]) }
     }
 
-    /// The constants of one solve, fixed before the first iteration.
-    private struct Setup {
-        let rule: StopRule
-        let policy: WorkingSetPolicy
+    /// The scale of one solve, from the sets' summaries before the first iteration.
+    private struct Scale {
         /// The overlap tolerance, from the larger of the sets' largest point norms.
         let tolerance: Double
         /// The corral's shift, from the sets' radii.
         let shift: Double
-        /// Safety net only: Wolfe's method terminates, but rounding can make it cycle.
-        let iterationLimit: Int
-        /// Working sets only pay when a side has more points than the policy keeps;
-        /// otherwise every iteration makes a full pass, Wolfe's method as such.
-        let useWorkingSets: Bool
     }
 
     /// What the iterations change.
@@ -124,29 +129,29 @@ private struct NearestPointSolver {
         let maxB: Double
     }
 
-    func run(_ rule: StopRule, policy: WorkingSetPolicy, warmStart: [CorralVertex] = []) -> HullSeparation {
-        var (setup, state) = start(rule, policy: policy, warmStart: warmStart)
+    func run(warmStart: [CorralVertex] = []) -> HullSeparation {
+        var (scale, state) = start(warmStart: warmStart)
         while true {
-            let point = iterate(&state, setup)
-            if point.upper <= setup.tolerance { break }
+            let point = iterate(&state, scale)
+            if point.upper <= scale.tolerance { break }
             state.iterations += 1
-            if state.restricted && !state.finishing && restrictedStep(&state, point, setup) { continue }
+            if state.restricted && !state.finishing && restrictedStep(&state, point, scale) { continue }
             // Converged on the sets, due, or the step was affinely dependent: a full pass decides.
-            let answer = fullPass(&state, point, setup)
-            if stops(state, point, answer, setup) { break }
+            let answer = fullPass(&state, point)
+            if stops(state, point, answer, scale) { break }
             // Once the sets hold every point, the full pass is the whole oracle.
-            if setup.useWorkingSets && !(state.setA.isComplete && state.setB.isComplete) {
-                guard refreshWorkingSets(&state, point, answer, setup) else { break }
+            if useWorkingSets && !(state.setA.isComplete && state.setB.isComplete) {
+                guard refreshWorkingSets(&state, point, answer) else { break }
             }
             guard state.corral.append(vertex(answer.i, answer.j), indexA: answer.i, indexB: answer.j),
                   minorCycle(&state.corral) else { break }
         }
-        return result(state, setup)
+        return result(state, scale)
     }
 
     /// The constants, and the first corral: a warm start's, else the vertex that is extreme
     /// along the line of the centroids.
-    private func start(_ rule: StopRule, policy: WorkingSetPolicy, warmStart: [CorralVertex]) -> (Setup, State) {
+    private func start(warmStart: [CorralVertex]) -> (Scale, State) {
         let d = dimension
         // Precomputed summaries (PointMatrix.summarized()) save a pass over each set.
         let (centroidA, radiusA, largestA) = summaryA.map { ($0.centroid, $0.radius, $0.largestNorm) } ?? a.centroidRadiusAndLargestNorm()
@@ -168,20 +173,17 @@ private struct NearestPointSolver {
             _ = corral.append(firstVertex, indexA: first.0, indexB: first.1)
             corral.weights = [1]
         }
-        let setup = Setup(rule: rule, policy: policy, tolerance: tolerance, shift: shift,
-                          iterationLimit: 50 * (d + 2) + 1000,
-                          useWorkingSets: policy.setSize < max(a.count, b.count))
-        let working = setup.useWorkingSets
+        let working = useWorkingSets
         let state = State(corral: corral,
                           setA: WorkingSet(pointCount: working ? a.count : 0, dimension: d),
                           setB: WorkingSet(pointCount: working ? b.count : 0, dimension: d),
                           productsA: [Double](repeating: 0, count: working ? a.count : 0),
                           productsB: [Double](repeating: 0, count: working ? b.count : 0))
-        return (setup, state)
+        return (Scale(tolerance: tolerance, shift: shift), state)
     }
 
     /// The corral's current point; records it when it is the nearest yet.
-    private func iterate(_ state: inout State, _ setup: Setup) -> Iterate {
+    private func iterate(_ state: inout State, _ scale: Scale) -> Iterate {
         let x = state.corral.currentPoint()
         let xx = x.reduce(0) { $0 + $1 * $1 }
         let upper = xx.squareRoot()
@@ -191,12 +193,12 @@ private struct NearestPointSolver {
         } else {
             state.iterationsWithoutProgress += 1
         }
-        return Iterate(x: x, xx: xx, upper: upper, noise: 1e-13 * upper * (upper + setup.shift.squareRoot()))
+        return Iterate(x: x, xx: xx, upper: upper, noise: 1e-13 * upper * (upper + scale.shift.squareRoot()))
     }
 
     /// One iteration with the oracle on the working sets; false when a full pass is due
     /// instead (the sets converged, the step budget is spent, or the vertex is dependent).
-    private func restrictedStep(_ state: inout State, _ point: Iterate, _ setup: Setup) -> Bool {
+    private func restrictedStep(_ state: inout State, _ point: Iterate, _ scale: Scale) -> Bool {
         let (i, minA) = point.x.withUnsafeBufferPointer { state.setA.extreme(along: $0.baseAddress!, sign: 1) }
         let (j, maxB) = point.x.withUnsafeBufferPointer { state.setB.extreme(along: $0.baseAddress!, sign: -1) }
         let xv = minA - maxB
@@ -205,14 +207,14 @@ private struct NearestPointSolver {
         // margin above the tolerance and within half of the distance, so that the
         // full pass is likely to confirm it), or a numerical end on them.
         let ruleHolds: Bool
-        switch setup.rule {
+        switch rule {
         case .decision:
-            ruleHolds = lower > setup.tolerance && state.nearest.upper - lower <= 0.5 * state.nearest.upper
+            ruleHolds = lower > scale.tolerance && state.nearest.upper - lower <= 0.5 * state.nearest.upper
         case .accuracy(let relative):
-            ruleHolds = lower > setup.tolerance && state.nearest.upper - lower <= relative * state.nearest.upper
+            ruleHolds = lower > scale.tolerance && state.nearest.upper - lower <= relative * state.nearest.upper
         }
         let converged = ruleHolds || point.xx - xv <= point.noise || state.corral.contains(i, j)
-            || state.iterations >= setup.iterationLimit || state.iterationsWithoutProgress > 20
+            || state.iterations >= iterationLimit || state.iterationsWithoutProgress > 20
         state.restrictedSteps += 1
         // Far from the optimum the sets miss points that matter; a full pass every
         // `stepBudget` steps brings them in before many steps go the wrong way.
@@ -226,10 +228,10 @@ private struct NearestPointSolver {
 
     /// A full pass: the exact oracle over every point, the only source of lower bounds;
     /// keeps the best lower bound and its hyperplane.
-    private func fullPass(_ state: inout State, _ point: Iterate, _ setup: Setup) -> OracleAnswer {
+    private func fullPass(_ state: inout State, _ point: Iterate) -> OracleAnswer {
         state.fullPasses += 1
         let (extremeA, extremeB) = point.x.withUnsafeBufferPointer { x in
-            guard setup.useWorkingSets else {
+            guard useWorkingSets else {
                 return (a.minimum(along: x.baseAddress!), b.maximum(along: x.baseAddress!))
             }
             // Keep every product: the sets are chosen among them.
@@ -255,22 +257,22 @@ private struct NearestPointSolver {
     /// or a numerical end (no vertex improves x beyond rounding, the improving vertex is
     /// affinely dependent on the corral within rounding, or the loop stopped making
     /// progress). The bounds reached are still valid certificates.
-    private func stops(_ state: State, _ point: Iterate, _ answer: OracleAnswer, _ setup: Setup) -> Bool {
-        if case .decision = setup.rule, state.best.lower > setup.tolerance { return true }
-        if case .accuracy(let relative) = setup.rule, state.best.lower > setup.tolerance,
+    private func stops(_ state: State, _ point: Iterate, _ answer: OracleAnswer, _ scale: Scale) -> Bool {
+        if case .decision = rule, state.best.lower > scale.tolerance { return true }
+        if case .accuracy(let relative) = rule, state.best.lower > scale.tolerance,
             state.nearest.upper - state.best.lower <= relative * state.nearest.upper
         {
             return true
         }
         return point.xx - (answer.minA - answer.maxB) <= point.noise || state.corral.contains(answer.i, answer.j)
-            || state.iterations >= setup.iterationLimit || state.finishing
+            || state.iterations >= iterationLimit || state.finishing
             || (state.iterationsWithoutProgress > 20 && !state.restricted)
     }
 
     /// After a full pass, chooses the working sets anew from its products; false when the
     /// solve should end (the sets held every violator after converging, or it stalled on
     /// them too often).
-    private func refreshWorkingSets(_ state: inout State, _ point: Iterate, _ answer: OracleAnswer, _ setup: Setup) -> Bool {
+    private func refreshWorkingSets(_ state: inout State, _ point: Iterate, _ answer: OracleAnswer) -> Bool {
         let (i, j) = (answer.i, answer.j)
         // Violators: points that make an improving vertex with the best point of the
         // other side, ⟨a, x⟩ − maxB < ‖x‖² (and likewise for b), beyond noise. No
@@ -304,7 +306,7 @@ private struct NearestPointSolver {
         for index in state.corral.indexB + [j] { state.setB.insert(index, from: b) }
         // The first time, the best points whatever their value: x is still crude.
         let first = !state.restricted
-        let setSize = setup.policy.setSize
+        let setSize = policy.setSize
         for index in state.productsA.withUnsafeBufferPointer({
             state.setA.candidates($0, sign: 1, below: first ? .infinity : thresholdA, limit: setSize)
         }) { state.setA.insert(index, from: a) }
@@ -314,16 +316,16 @@ private struct NearestPointSolver {
         state.restricted = !(state.setA.isComplete && state.setB.isComplete)
         // A full pass reads every point, a restricted step the sets and the corral
         // (O(k·d) per update).
-        let fullCost = setup.policy.fullPassWeight * Double(a.count + b.count)
+        let fullCost = policy.fullPassWeight * Double(a.count + b.count)
         let stepCost = Double(state.setA.count + state.setB.count + 4 * (state.corral.size + 1))
-        state.stepBudget = Int(min(fullCost / stepCost, Double(setup.iterationLimit)))
+        state.stepBudget = Int(min(fullCost / stepCost, Double(iterationLimit)))
         state.restrictedSteps = 0
         return true
     }
 
     /// The bounds, the nearest pair's weights and its corral (for a later warm start).
-    private func result(_ state: State, _ setup: Setup) -> HullSeparation {
-        let (nearest, best, tolerance) = (state.nearest, state.best, setup.tolerance)
+    private func result(_ state: State, _ scale: Scale) -> HullSeparation {
+        let (nearest, best, tolerance) = (state.nearest, state.best, scale.tolerance)
         let separable = nearest.upper > tolerance && best.lower > 0
         var result = HullSeparation(
             upperBound: nearest.upper,
