@@ -52,6 +52,10 @@ public struct ClusterMembers: Sendable {
     public var mixedLabelCounts: [Int: Int] = [:]
 }
 
+/// Two clusters of the analysis by their ``Cluster/key``s, in either order (the cache of
+/// pair distances that prediction hands to the analysis).
+public typealias ClusterKeyPair = NodePair
+
 /// The hull distance between two analysed clusters.
 public struct ClusterPairDistance: Sendable {
     /// Positions of the two clusters in `Analysis.clusters`.
@@ -112,17 +116,18 @@ public struct Analyzer {
         return lists
     }
 
-    /// The summaries (centroid, radius) of the given clusters, in parallel over clusters.
+    /// The summaries (centroid, radius) of the given clusters, in parallel over clusters; each
+    /// keeps its number, and its position in `lists` is its node.
     public func summaries(_ lists: [ClusterMembers]) throws -> [Cluster] {
         let geometry = ClusterGeometry(points: points)
         return try parallelMap(lists.count, threads: threads) { index in
-            try geometry.summary(node: lists[index].number, label: lists[index].label, members: lists[index].members)
+            try geometry.summary(node: index, number: lists[index].number, label: lists[index].label, members: lists[index].members)
         }
     }
 
     /// The exact hull distance of every pair of clusters with different labels (i < j),
-    /// in parallel over pairs; pairs found in `known` (by node ids) are not solved again.
-    public func clusterDistances(_ clusters: [Cluster], known: [NodePair: ClusterPairDistance] = [:]) throws -> [ClusterPairDistance] {
+    /// in parallel over pairs; pairs found in `known` (by cluster keys, ``Cluster/key``) are not solved again.
+    public func clusterDistances(_ clusters: [Cluster], known: [ClusterKeyPair: ClusterPairDistance] = [:]) throws -> [ClusterPairDistance] {
         var pairs: [(Int, Int)] = []
         for i in clusters.indices {
             for j in (i + 1)..<clusters.count where clusters[i].label != clusters[j].label { pairs.append((i, j)) }
@@ -149,7 +154,7 @@ public struct Analyzer {
         let pointHulls = hulls
         return try parallelMap(pairList.count, threads: threads, progress: bar) { index in
             let (i, j) = pairList[index]
-            if let cached = known[NodePair(clusters[i].node, clusters[j].node)] {
+            if let cached = known[ClusterKeyPair(clusters[i].key, clusters[j].key)] {
                 return ClusterPairDistance(first: i, second: j, distance: cached.distance, lowerBound: cached.lowerBound)
             }
             let a = try gathered?[i] ?? geometry.pointMatrix(clusters[i].members)
@@ -169,7 +174,7 @@ public struct Analyzer {
     }
 
     /// Computes every measure for `clusters` (already filtered).
-    public func analyze(_ clusters: [Cluster], known: [NodePair: ClusterPairDistance] = [:]) throws -> Analysis {
+    public func analyze(_ clusters: [Cluster], known: [ClusterKeyPair: ClusterPairDistance] = [:]) throws -> Analysis {
         let labelCount = points.labelSet.count
         let clusterPairs = try clusterDistances(clusters, known: known)
 

@@ -6,8 +6,11 @@ import ProbeStore
 ///
 /// The points are gathered from the store only when a solver needs them.
 public struct Cluster: Sendable {
-    /// Identity of the point set: a node of the merge history (points are nodes 0..<n), or a
-    /// node created by forward merging. Equal ids mean equal point sets.
+    /// Identity of the point set, the key of the overlap checker's caches (equal nodes mean
+    /// equal point sets). During probing, a node of the merge history: points are nodes
+    /// 0..<n, merges and forward merging add nodes, a set-aside point is −1−row. A cluster
+    /// given by number (``number``, the analysis and batch probing) belongs to no merge
+    /// history: its node is its position among those clusters.
     public let node: Int
     /// The cluster's label (all members' label during probing; the majority label otherwise).
     public let label: Int
@@ -17,9 +20,16 @@ public struct Cluster: Sendable {
     public let centroid: [Float]
     /// Largest member distance to the centroid.
     public let radius: Double
+    /// The cluster's number in `clusters.txt` (the clusters of the analysis and of
+    /// prediction); nil for a cluster of probing.
+    public var number: Int? = nil
 
     /// The number of members.
     public var count: Int { members.count }
+
+    /// How result files and the analysis' pair cache name the cluster: its number in
+    /// `clusters.txt`, else (a cluster of probing) its merge-history node.
+    public var key: Int { number ?? node }
 }
 
 /// Computes cluster summaries and gathers cluster points from the store.
@@ -29,8 +39,9 @@ struct ClusterGeometry: Sendable {
     /// most 16 MiB of rows whatever the dimension (the sums run in point order either way).
     var gatherRows: Int { max(1, min(4096, (16 << 20) / max(1, points.dimension * MemoryLayout<Float>.size))) }
 
-    /// The summary of the cluster with these members (two streaming passes: mean, radius).
-    func summary(node: Int, label: Int, members: [Int32]) throws -> Cluster {
+    /// The summary of the cluster with these members (two streaming passes: mean, radius):
+    /// a cluster of probing by its merge-history `node`, or one given by `number` as well.
+    func summary(node: Int, number: Int? = nil, label: Int, members: [Int32]) throws -> Cluster {
         let d = points.dimension
         var sum = [Double](repeating: 0, count: d)
         try forEachMemberBlock(members) { block, rows in
@@ -50,7 +61,7 @@ struct ClusterGeometry: Sendable {
                 }
             }
         }
-        return Cluster(node: node, label: label, members: members, centroid: centroid, radius: radius.squareRoot())
+        return Cluster(node: node, label: label, members: members, centroid: centroid, radius: radius.squareRoot(), number: number)
     }
 
     /// The members' points as a dense matrix for a solver.

@@ -217,7 +217,7 @@ public struct ProbeRun {
     /// DirectProbe's test-set prediction and cluster distances, over all clusters (with a
     /// test set only): `prediction.txt`, `dis.txt`, and the distances for the analysis to reuse.
     private func predict(_ inputs: Inputs, _ clusters: ClusterSet, _ context: Context, _ times: inout PhaseTimes) throws
-        -> (TestPrediction?, [NodePair: ClusterPairDistance]) {
+        -> (TestPrediction?, [ClusterKeyPair: ClusterPairDistance]) {
         guard let test = inputs.test else { return (nil, [:]) }
         let (log, writer, unit, all) = (context.log, context.writer, inputs.unit, clusters.all)
         let labels = inputs.points.labelSet.labels
@@ -237,13 +237,13 @@ public struct ProbeRun {
             log.info("MaxConvexDistance=\(high)")
             log.info("AverageConvexDistance=\(distances.reduce(0, +) / Double(distances.count))")
         }
-        var known: [NodePair: ClusterPairDistance] = [:]
-        for pair in pairs { known[NodePair(all[pair.first].node, all[pair.second].node)] = pair }
+        var known: [ClusterKeyPair: ClusterPairDistance] = [:]
+        for pair in pairs { known[ClusterKeyPair(all[pair.first].key, all[pair.second].key)] = pair }
         return (result, known)
     }
 
     /// The closer-look analysis of the clusters of more than 5 points: the four result files and the log's summary numbers.
-    private func analyse(_ inputs: Inputs, _ clusters: ClusterSet, known: [NodePair: ClusterPairDistance], _ context: Context,
+    private func analyse(_ inputs: Inputs, _ clusters: ClusterSet, known: [ClusterKeyPair: ClusterPairDistance], _ context: Context,
                          _ times: inout PhaseTimes) throws -> Analysis {
         let log = context.log
         log.info("Analysing \(clusters.analysed.count) clusters of more than 5 points...")

@@ -40,7 +40,7 @@ public struct ProbingOptions: Sendable {
     public init() {}
 }
 
-/// DirectProbe's clustering (SPEC §3): merge to the end, check the end state, find the
+/// DirectProbe's clustering: merge each label to one cluster, check that end state, find the
 /// first overlapping state with the reference's search, and merge forward with checks.
 public struct Prober {
     let points: LabeledPoints
@@ -116,7 +116,7 @@ public struct Prober {
         }
     }
 
-    /// Merges forward with checks (SPEC §3 step 5): repeatedly the closest same-label pair
+    /// Merges forward with checks: repeatedly the closest same-label pair
     /// not yet tried, across all labels; accepted if the merged cluster overlaps no cluster
     /// of another label, otherwise discarded for good.
     func forward(from start: [Cluster], nextNode: Int, checker: OverlapChecker) throws -> [Cluster] {
@@ -186,93 +186,4 @@ public struct Prober {
     private func ordered(_ clusters: [Cluster]) -> [Cluster] {
         clusters.sorted { $0.members[0] < $1.members[0] }
     }
-}
-
-/// Merges two ascending member lists.
-func mergeSorted(_ a: [Int32], _ b: [Int32]) -> [Int32] {
-    var out: [Int32] = []
-    out.reserveCapacity(a.count + b.count)
-    var i = 0, j = 0
-    while i < a.count || j < b.count {
-        if j == b.count || (i < a.count && a[i] < b[j]) { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
-    }
-    return out
-}
-
-/// The bounding spheres of the live clusters during forward merging, for finding the
-/// clusters of other labels whose sphere meets a candidate's, in O(clusters · d) float32
-/// SIMD work per candidate instead of building arrays of clusters.
-struct SphereIndex {
-    private let dimension: Int
-    private let centroids: FloatScratch
-    private var norms: [Float]
-    private var radii: [Double]
-    private var labels: [Int]
-    private var alive: [Bool]
-
-    init(_ clusters: [Cluster], scratch: String?) throws {
-        let d = clusters.first?.centroid.count ?? 0
-        dimension = d
-        let table = try FloatScratch(count: clusters.count * d, folder: scratch)
-        for (index, cluster) in clusters.enumerated() {
-            cluster.centroid.withUnsafeBufferPointer { (table.pointer + index * d).update(from: $0.baseAddress!, count: d) }
-        }
-        centroids = table
-        norms = clusters.map { $0.centroid.reduce(0) { $0 + $1 * $1 } }
-        radii = clusters.map(\.radius)
-        labels = clusters.map(\.label)
-        alive = Array(repeating: true, count: clusters.count)
-    }
-
-    mutating func remove(_ index: Int) { alive[index] = false }
-
-    mutating func update(_ index: Int, to cluster: Cluster) {
-        for k in 0..<dimension { centroids.pointer[index * dimension + k] = cluster.centroid[k] }
-        norms[index] = cluster.centroid.reduce(0) { $0 + $1 * $1 }
-        radii[index] = cluster.radius
-    }
-
-    /// Indices of live clusters of another label whose closed sphere meets `cluster`'s.
-    /// The float32 pass only pre-selects (with a margin for its rounding); `spheresIntersect`
-    /// decides exactly, so no pair is missed.
-    func intersecting(_ cluster: Cluster) -> [Int] {
-        let d = dimension
-        let norm = cluster.centroid.reduce(0) { $0 + $1 * $1 }
-        var found: [Int] = []
-        cluster.centroid.withUnsafeBufferPointer { c in
-            do {
-                guard let query = c.baseAddress else { return }
-                let base = centroids.pointer
-                for j in 0..<alive.count where alive[j] && labels[j] != cluster.label {
-                    let dot = dotProduct(query, base + j * d, d)
-                    let squared = Double(norm + norms[j] - 2 * dot)
-                    let reach = cluster.radius + radii[j]
-                    if squared <= reach * reach + 1e-4 * Double(norm + norms[j]) + 1e-12 {
-                        let distance = exactSquaredDistance(query, base + j * d, dimension: d).squareRoot()
-                        if reach >= distance { found.append(j) }
-                    }
-                }
-            }
-        }
-        return found
-    }
-}
-
-/// A float32 dot product with eight independent SIMD accumulators.
-@inline(__always)
-func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
-    var k = 0
-    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-    while k + 16 <= count {
-        acc0 += ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
-        acc1 += ra.loadUnaligned(fromByteOffset: (k + 8) * 4, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: (k + 8) * 4, as: SIMD8<Float>.self)
-        k += 16
-    }
-    var sum = (acc0 + acc1).sum()
-    while k < count {
-        sum += a[k] * b[k]
-        k += 1
-    }
-    return sum
 }

@@ -8,7 +8,7 @@ extension ResultWriter {
         for (row, ranking) in prediction.rankings.enumerated() {
             text += labels[Int(prediction.gold[row])]
             for entry in ranking {
-                text += "\t\(clusters[entry.cluster].node)-\(labels[clusters[entry.cluster].label]),\(Self.format(entry.distance))"
+                text += "\t\(clusters[entry.cluster].key)-\(labels[clusters[entry.cluster].label]),\(Self.format(entry.distance))"
             }
             text += "\n"
         }
@@ -19,7 +19,7 @@ extension ResultWriter {
     func writeClusterDistances(_ pairs: [ClusterPairDistance], clusters: [Cluster], labels: [String]) throws {
         try write("dis.txt", pairs.map { pair in
             let a = clusters[pair.first], b = clusters[pair.second]
-            return "(\(a.node)-\(labels[a.label]), \(b.node)-\(labels[b.label])): \(Self.format(pair.distance))\n"
+            return "(\(a.key)-\(labels[a.label]), \(b.key)-\(labels[b.label])): \(Self.format(pair.distance))\n"
         }.joined())
     }
 }

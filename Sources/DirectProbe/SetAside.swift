@@ -102,7 +102,7 @@ public struct SetAsidePoints: Sendable {
         let result = try Prober(points: subset, options: options, log: log).run()
         let probed = result.clusters.map { cluster in
             Cluster(node: cluster.node, label: cluster.label, members: cluster.members.map { Int32(kept[Int($0)]) },
-                    centroid: cluster.centroid, radius: cluster.radius)
+                    centroid: cluster.centroid, radius: cluster.radius, number: cluster.number)
         }
         let clusters = (probed + singletons).sorted { $0.members[0] < $1.members[0] }
         return ProbingResult(clusters: clusters, isLinear: result.isLinear, firstErrorState: result.firstErrorState,

@@ -63,7 +63,7 @@ struct UnitScale: Sendable, Equatable, CustomStringConvertible {
         guard !isIdentity else { return cluster }
         let inverse = 1 / factor
         return Cluster(node: cluster.node, label: cluster.label, members: cluster.members,
-                       centroid: cluster.centroid.map { $0 * inverse }, radius: distance(cluster.radius))
+                       centroid: cluster.centroid.map { $0 * inverse }, radius: distance(cluster.radius), number: cluster.number)
     }
 
     /// An analysis in the input's units.

@@ -110,13 +110,7 @@ extension DistanceKernel {
             try rowBlock.load(points, (bi * b)..<min(n, (bi + 1) * b), shift: shift)
             for bj in bi..<blockCount {
                 let diagonal = bi == bj
-                let cols: Block
-                if diagonal {
-                    cols = rowBlock
-                } else {
-                    try columnBlock.load(points, (bj * b)..<min(n, (bj + 1) * b), shift: shift)
-                    cols = columnBlock
-                }
+                let cols = try diagonal ? rowBlock : columnBlock.loading(points, (bj * b)..<min(n, (bj + 1) * b), shift: shift)
                 let m = rowBlock.count, w = cols.count
                 distanceTile(x: rowBlock.shiftedBase, xNorms: rowBlock.normsBase, m: m,
                              y: cols.shiftedBase, yNorms: cols.normsBase, n: w,
@@ -212,13 +206,7 @@ extension DistanceKernel {
             for i in 0..<m { bestValue[i] = .infinity; bestPosition[i] = -1 }
             for bj in (later ? bi : 0)..<candidateBlocks {
                 let diagonal = sameSet && bi == bj
-                let cols: Block
-                if diagonal {
-                    cols = rowBlock
-                } else {
-                    try columnBlock.load(candidates, (bj * b)..<min(nc, (bj + 1) * b), shift: shift)
-                    cols = columnBlock
-                }
+                let cols = try diagonal ? rowBlock : columnBlock.loading(candidates, (bj * b)..<min(nc, (bj + 1) * b), shift: shift)
                 let w = cols.count
                 distanceTile(x: rowBlock.shiftedBase, xNorms: rowBlock.normsBase, m: m,
                              y: cols.shiftedBase, yNorms: cols.normsBase, n: w,
@@ -253,70 +241,6 @@ extension DistanceKernel {
             }
         }
         return result
-    }
-
-    /// The Euclidean distance, computed directly in float64, from `point` to every
-    /// point of `points`, in order.
-    public func distances(from point: [Double], to points: PointSet) throws -> [Double] {
-        let d = points.dimension
-        guard point.count == d else {
-            throw KernelError("distances: point has \(point.count) values, points have dimension \(d)")
-        }
-        let n = points.count
-        let out = SlotBuffer<Double>(count: n, initial: 0)
-        let block = SlotBuffer<Float>(count: Swift.min(tileSize, Swift.max(1, n)) * d, initial: 0)
-        try point.withUnsafeBufferPointer { centre in
-            let c = UncheckedBox(centre)
-            var start = 0
-            while start < n {
-                let count = Swift.min(tileSize, n - start)
-                try points.read(start..<(start + count), into: block.pointer)
-                let chunks = (count + rowsPerChunk - 1) / rowsPerChunk
-                let offset = start
-                forEachChunk(chunks, workers: threadCount) { chunk in
-                    for i in (chunk * rowsPerChunk)..<Swift.min(count, (chunk + 1) * rowsPerChunk) {
-                        out[offset + i] = directSquaredDistance(block.pointer.baseAddress! + i * d, c.value.baseAddress!, d).squareRoot()
-                    }
-                }
-                start += count
-            }
-        }
-        return Array(out.pointer.prefix(n))
-    }
-
-    /// The Euclidean distance from `point` to every point of `points` (float32 point).
-    public func distances(from point: [Float], to points: PointSet) throws -> [Double] {
-        try distances(from: point.map(Double.init), to: points)
-    }
-
-    /// The largest distance from `centre` to a point of `points` (a bounding sphere's
-    /// radius), computed directly in float64; 0 for an empty set.
-    public func maxDistance(from centre: [Double], to points: PointSet) throws -> Double {
-        try distances(from: centre, to: points).max() ?? 0
-    }
-
-    /// The largest distance from a float32 `centre` to a point of `points`; 0 for an empty set.
-    public func maxDistance(from centre: [Float], to points: PointSet) throws -> Double {
-        try maxDistance(from: centre.map(Double.init), to: points)
-    }
-
-    /// The mean of the points (their centroid), summed in float64 in point order;
-    /// all zeros for an empty set.
-    public func centroid(of points: PointSet) throws -> [Double] {
-        let d = points.dimension, n = points.count
-        var sum = [Double](repeating: 0, count: d)
-        guard n > 0 else { return sum }
-        var block = [Float](repeating: 0, count: Swift.min(tileSize, n) * d)
-        var start = 0
-        while start < n {
-            let count = Swift.min(tileSize, n - start)
-            try block.withUnsafeMutableBufferPointer { try points.read(start..<(start + count), into: $0) }
-            for i in 0..<count {
-                for k in 0..<d { sum[k] += Double(block[i * d + k]) }
-            }
-            start += count
-        }
-        return sum.map { $0 / Double(n) }
     }
 }
 

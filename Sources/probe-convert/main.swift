@@ -66,23 +66,15 @@ struct ProbeConvert: ParsableCommand {
     @Option(help: "Rows per chunk (default: about 2 MiB of rows, from the dimension); 0: contiguous, the layout of earlier versions.")
     var chunkRows: Int?
 
-    @Option(help: "Parser threads (default: all cores).")
-    var threads: Int?
-
     @Flag(help: "Replace an existing output file (only once the new one is complete).")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
-    var quiet = false
-
-    @Flag(help: "On an error, also print the full text of library errors (the HDF5 error stack).")
-    var verbose = false
+    @OptionGroup var work: WorkOptions
 
     func validate() throws {
         if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
         if let chunkRows, chunkRows < 0 { throw ValidationError("--chunk-rows must be positive, or 0 for a contiguous layout") }
         if chunkRows == 0, compress != nil { throw ValidationError("--compress needs chunks: leave out --chunk-rows 0") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let dataset, dataset.trimmingCharacters(in: CharacterSet(charactersIn: "/ ")).isEmpty {
             throw ValidationError("--dataset needs a name (e.g. --dataset train)")
         }
@@ -90,9 +82,9 @@ struct ProbeConvert: ParsableCommand {
 
     func run() throws {
         var options = ConversionOptions()
-        options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        options.threads = work.threadCount
         options.overwrite = force
-        options.showProgress = !quiet
+        options.showProgress = !work.quiet
         if let compress {
             options.storage = .compressed(chunkRows: chunkRows, level: compress)
         } else if chunkRows == 0 {
@@ -117,7 +109,7 @@ struct ProbeConvert: ParsableCommand {
                 let name = dataset ?? StoreLayout.embeddings(URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent)
                 report = try Converter.convertEmbeddingsFile(source, to: output, dataset: name, options: options)
             }
-            if !quiet {
+            if !work.quiet {
                 for entry in report.datasets {
                     print("\(entry.name)\t\(entry.rows) x \(entry.dimension)")
                 }
@@ -127,7 +119,7 @@ struct ProbeConvert: ParsableCommand {
         } catch let error as InputError {
             throw commandFailure(error, tool: "probe-convert")
         } catch let error as HDF5Error {
-            throw commandFailure(error, tool: "probe-convert", verbose: verbose)
+            throw commandFailure(error, tool: "probe-convert", verbose: work.verbose)
         }
     }
 }

@@ -74,17 +74,13 @@ struct Run: ParsableCommand {
     @Option(help: "Coincident training points of different labels: set-aside (singleton clusters, the default) or error (overrides clustering.coincident).")
     var coincident: String?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
-
     @Option(help: "Memory budget, e.g. 1G (overrides run.memory; default: half the machine's memory).")
     var memory: String?
 
     @Flag(help: "Write into a non-empty output folder, replacing the result files.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "No progress bars and no log on stderr.")
-    var quiet = false
+    @OptionGroup var work: WorkOptions
 
     @OptionGroup(title: "Batch probing on Slurm") var slurm: SlurmOptions
 
@@ -94,15 +90,8 @@ struct Run: ParsableCommand {
     @Flag(help: ArgumentHelp("Batch probing: measure nothing; write the CSVs from .batch-cache, failing on missing layers.", visibility: .hidden))
     var finish = false
 
-    @Flag(help: "On an error, also print the full text of library errors (the HDF5 error stack).")
-    var verbose = false
-
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
-
     func run() throws {
-        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = work.threadCount
         do {
             var file = try INIFile(contentsOf: URL(fileURLWithPath: config))
             let overrides: [(String, String, String?)] = [
@@ -118,7 +107,7 @@ struct Run: ParsableCommand {
                 var batch = BatchProbe(configuration: configuration)
                 batch.force = force
                 batch.threads = max(1, threads)
-                batch.verbose = !quiet
+                batch.verbose = !work.quiet
                 batch.memory = try memory.map(MemoryBudget.init(parsing:))
                 batch.only = only
                 batch.assembleOnly = finish
@@ -126,12 +115,12 @@ struct Run: ParsableCommand {
                     let overrides = [("--mode", mode), ("--clusters", clusters.map(absolutePath)), ("--rate", rate)]
                     let common = [probeExecutablePath(), "run", "--config", absolutePath(config), "--output", absolutePath(configuration.outputPath)]
                         + overrides.flatMap { flag, value in value.map { [flag, $0] } ?? [] }
-                    try BatchOnSlurm(batch: batch, commonCommand: common, options: slurm, memory: memory, quiet: quiet).launch()
+                    try BatchOnSlurm(batch: batch, commonCommand: common, options: slurm, memory: memory, quiet: work.quiet).launch()
                     return
                 }
                 let outcome = try batch.run()
                 if only != nil { return }
-                if !quiet {
+                if !work.quiet {
                     print("\(outcome.iterations.count) iterations, \(outcome.computed) layers computed, \(outcome.reused) reused; results in \(configuration.outputPath)")
                 }
                 return
@@ -139,17 +128,17 @@ struct Run: ParsableCommand {
             var job = ProbeRun(configuration: configuration)
             job.force = force
             job.threads = max(1, threads)
-            job.verbose = !quiet
+            job.verbose = !work.quiet
             job.memory = try memory.map(MemoryBudget.init(parsing:))
             let outcome = try job.run()
-            if !quiet {
+            if !work.quiet {
                 let linear = outcome.probing.map { $0.isLinear ? ", linear" : ", non-linear" } ?? ""
                 print("\(outcome.analysis.clusters.count) clusters analysed\(linear); results in \(outcome.outputFolder)")
             }
         } catch let error as ExitCode {
             throw error
         } catch {
-            throw fail(error, verbose: verbose)
+            throw fail(error, verbose: work.verbose)
         }
     }
 }

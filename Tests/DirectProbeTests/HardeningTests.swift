@@ -39,7 +39,7 @@ struct ClusterNumberTests {
         configuration.probingClusterPath = folder.write("huge.txt", huge.map { "\($0)\r\n" }.joined())
         configuration.outputPath = folder.file("huge")
         let outcome = try runQuietly(configuration)
-        #expect(outcome.analysis.clusters.map(\.node).sorted() == [1_000_000_000, 4_000_000_000, Int.max])
+        #expect(outcome.analysis.clusters.map { $0.number ?? -1 }.sorted() == [1_000_000_000, 4_000_000_000, Int.max])
         for name in ["vec.txt", "outside_min.txt", "inside_mean.txt", "inside_max.txt"] {
             let a = try String(contentsOfFile: folder.file("compact/\(name)"), encoding: .utf8)
             let b = try String(contentsOfFile: folder.file("huge/\(name)"), encoding: .utf8)
@@ -464,7 +464,7 @@ struct MixedLabelTests {
         configuration.probingClusterPath = folder.write("clusters.txt", numbers.map { "\($0)\n" }.joined())
         let outcome = try runQuietly(configuration)
         #expect(outcome.summary.mixedLabelClusters == [MixedLabelCluster(cluster: 7, label: "a", counts: ["a": 12, "b": 3])])
-        let seven = outcome.analysis.clusters.first { $0.node == 7 }
+        let seven = outcome.analysis.clusters.first { $0.number == 7 }
         #expect(seven.map { outcome.analysis.labels[$0.label] } == "a")
         let log = try String(contentsOfFile: folder.file("results/log.txt"), encoding: .utf8)
         #expect(log.contains("WARNING: 1 cluster(s) in \(folder.file("clusters.txt")) mix labels; each is labelled by its majority: 7 (a: 12, b: 3)"))

@@ -141,9 +141,8 @@ import Testing
         let rows = randomRows(77, 21, seed: 41, offset: 4)
         let indices = Array(stride(from: 0, to: 77, by: 3))
         let set = try PointSet(rows, indices: indices)
-        let kernel = DistanceKernel(threadCount: 2, tileSize: 10)
-        let centre = try kernel.centroid(of: set)
-        let radius = try kernel.maxDistance(from: centre, to: set)
+        let centre = try centroid(of: set, tileSize: 10)
+        let radius = try maxDistance(from: centre, to: set, tileSize: 10)
         let centreFloats = centre.map(Float.init)
         var expected = 0.0
         for r in indices {
@@ -152,18 +151,64 @@ import Testing
             expected = max(expected, s.squareRoot())
         }
         #expect(relativeError(radius, expected) < 1e-12)
-        let all = try kernel.distances(from: centreFloats, to: set)
+        let all = try distances(from: centreFloats.map(Double.init), to: set, tileSize: 10)
         #expect(all.count == indices.count)
         for (p, r) in indices.enumerated() {
             #expect(relativeError(all[p], naiveDistance(ArraySlice(centreFloats), rows.row(r))) < 1e-12)
         }
-        #expect(try kernel.maxDistance(from: centre, to: PointSet(rows, indices: [])) == 0)
-        #expect(throws: KernelError.self) { try kernel.maxDistance(from: [Float](repeating: 1, count: 2), to: set) }
+        #expect(try maxDistance(from: centre, to: PointSet(rows, indices: []), tileSize: 10) == 0)
+        #expect(throws: KernelError.self) { try maxDistance(from: [Double](repeating: 1, count: 2), to: set, tileSize: 10) }
     }
 
     @Test func centroidIsTheMean() throws {
         let rows = try DenseRows(rows: [[0, 0], [2, 4], [4, 2]], dimension: 2)
-        #expect(try DistanceKernel().centroid(of: PointSet(rows)) == [2, 2])
+        #expect(try centroid(of: PointSet(rows), tileSize: 1024) == [2, 2])
+    }
+
+    // The point-to-set measures the kernel no longer exports, written here as its callers
+    // would: tiles read through `PointSet.read`, distances by `directSquaredDistance`.
+
+    /// The distance from `point` to every point of `points`, in order, read `tileSize` points at a time.
+    private func distances(from point: [Double], to points: PointSet, tileSize: Int) throws -> [Double] {
+        let d = points.dimension
+        guard point.count == d else { throw KernelError("distances: point has \(point.count) values, points have dimension \(d)") }
+        var out: [Double] = []
+        var block = [Float](repeating: 0, count: tileSize * d)
+        var start = 0
+        while start < points.count {
+            let count = min(tileSize, points.count - start)
+            try block.withUnsafeMutableBufferPointer { try points.read(start..<(start + count), into: $0) }
+            block.withUnsafeBufferPointer { rows in
+                point.withUnsafeBufferPointer { centre in
+                    for i in 0..<count {
+                        out.append(directSquaredDistance(rows.baseAddress! + i * d, centre.baseAddress!, d).squareRoot())
+                    }
+                }
+            }
+            start += count
+        }
+        return out
+    }
+
+    /// The largest distance from `centre` to a point of `points`; 0 for an empty set.
+    private func maxDistance(from centre: [Double], to points: PointSet, tileSize: Int) throws -> Double {
+        try distances(from: centre, to: points, tileSize: tileSize).max() ?? 0
+    }
+
+    /// The mean of the points, summed in float64 in point order.
+    private func centroid(of points: PointSet, tileSize: Int) throws -> [Double] {
+        let d = points.dimension, n = points.count
+        var sum = [Double](repeating: 0, count: d)
+        guard n > 0 else { return sum }
+        var block = [Float](repeating: 0, count: tileSize * d)
+        var start = 0
+        while start < n {
+            let count = min(tileSize, n - start)
+            try block.withUnsafeMutableBufferPointer { try points.read(start..<(start + count), into: $0) }
+            for i in 0..<count { for k in 0..<d { sum[k] += Double(block[i * d + k]) } }
+            start += count
+        }
+        return sum.map { $0 / Double(n) }
     }
 }
 

@@ -38,7 +38,8 @@ func solveNearestPoints(
         "ProbeGeometry: point sets of dimension \(a.dimension) and \(b.dimension)")
     return a.withRows { rowsA in
         b.withRows { rowsB in
-            NearestPointSolver(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary).run(rule, policy: policy, warmStart: warmStart)
+            NearestPointSolver(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary, rule: rule, policy: policy)
+                .run(warmStart: warmStart)
         }
     }
 }
@@ -49,14 +50,25 @@ private struct NearestPointSolver {
     let dimension: Int
     let summaryA: PointSummary?
     let summaryB: PointSummary?
+    let rule: StopRule
+    let policy: WorkingSetPolicy
 
-    init(a: RowSet, b: RowSet, summaryA: PointSummary? = nil, summaryB: PointSummary? = nil) {
+    init(a: RowSet, b: RowSet, summaryA: PointSummary?, summaryB: PointSummary?, rule: StopRule, policy: WorkingSetPolicy) {
         self.a = a
         self.b = b
         self.dimension = a.dimension
         self.summaryA = summaryA
         self.summaryB = summaryB
+        self.rule = rule
+        self.policy = policy
     }
+
+    /// Safety net only: Wolfe's method terminates, but rounding can make it cycle.
+    var iterationLimit: Int { 50 * (dimension + 2) + 1000 }
+
+    /// Working sets only pay when a side has more points than the policy keeps; otherwise
+    /// every iteration makes a full pass, Wolfe's method as such.
+    var useWorkingSets: Bool { policy.setSize < max(a.count, b.count) }
 
     /// The difference vertex a_i − b_j in float64.
     func vertex(_ i: Int, _ j: Int) -> [Double] {
@@ -64,14 +76,88 @@ private struct NearestPointSolver {
         return (0..<dimension).map { Double(pa[$0]) - Double(pb[$0]) }
     }
 
-    func run(_ rule: StopRule, policy: WorkingSetPolicy, warmStart: [CorralVertex] = []) -> HullSeparation {
+    /// The scale of one solve, from the sets' summaries before the first iteration.
+    private struct Scale {
+        /// The overlap tolerance, from the larger of the sets' largest point norms.
+        let tolerance: Double
+        /// The corral's shift, from the sets' radii.
+        let shift: Double
+    }
+
+    /// What the iterations change.
+    private struct State {
+        var corral: Corral
+        /// The best lower bound of a full pass, with its hyperplane.
+        var best = (lower: -Double.infinity, normal: [Double](), offset: 0.0)
+        /// The nearest pair seen; Wolfe's ‖x‖ decreases, but rounding may break that.
+        var nearest = (upper: Double.infinity, indexA: [Int](), indexB: [Int](), weights: [Double]())
+        var iterations = 0
+        var iterationsWithoutProgress = 0
+        var setA: WorkingSet
+        var setB: WorkingSet
+        /// The products of the last full pass; the sets are chosen from them.
+        var productsA: [Double]
+        var productsB: [Double]
+        /// Whether the oracle searches the working sets (from the first full pass on, unless
+        /// they hold every point).
+        var restricted = false
+        /// Set when rounding spoilt a step on the working sets: certify where it stopped.
+        var finishing = false
+        var fullPasses = 0
+        /// Restricted iterations since the last full pass, and how many one full pass is
+        /// worth; `budgetSpent` marks a full pass made for that reason alone.
+        var restrictedSteps = 0
+        var stepBudget = 0
+        var budgetSpent = false
+        var stalledPasses = 0
+    }
+
+    /// The corral's current point x with ‖x‖², ‖x‖ and the rounding noise of its products.
+    private struct Iterate {
+        let x: [Double]
+        let xx: Double
+        let upper: Double
+        let noise: Double
+    }
+
+    /// The oracle's answer at x: the extreme point `i` of A (least ⟨a, x⟩ = `minA`) and `j`
+    /// of B (greatest ⟨b, x⟩ = `maxB`), so that a_i − b_j minimises ⟨v, x⟩ over the vertices.
+    private struct OracleAnswer {
+        let i: Int
+        let minA: Double
+        let j: Int
+        let maxB: Double
+    }
+
+    func run(warmStart: [CorralVertex] = []) -> HullSeparation {
+        var (scale, state) = start(warmStart: warmStart)
+        while true {
+            let point = iterate(&state, scale)
+            if point.upper <= scale.tolerance { break }
+            state.iterations += 1
+            if state.restricted && !state.finishing && restrictedStep(&state, point, scale) { continue }
+            // Converged on the sets, due, or the step was affinely dependent: a full pass decides.
+            let answer = fullPass(&state, point)
+            if stops(state, point, answer, scale) { break }
+            // Once the sets hold every point, the full pass is the whole oracle.
+            if useWorkingSets && !(state.setA.isComplete && state.setB.isComplete) {
+                guard refreshWorkingSets(&state, point, answer) else { break }
+            }
+            guard state.corral.append(vertex(answer.i, answer.j), indexA: answer.i, indexB: answer.j),
+                  minorCycle(&state.corral) else { break }
+        }
+        return result(state, scale)
+    }
+
+    /// The constants, and the first corral: a warm start's, else the vertex that is extreme
+    /// along the line of the centroids.
+    private func start(warmStart: [CorralVertex]) -> (Scale, State) {
         let d = dimension
         // Precomputed summaries (PointMatrix.summarized()) save a pass over each set.
         let (centroidA, radiusA, largestA) = summaryA.map { ($0.centroid, $0.radius, $0.largestNorm) } ?? a.centroidRadiusAndLargestNorm()
         let (centroidB, radiusB, largestB) = summaryB.map { ($0.centroid, $0.radius, $0.largestNorm) } ?? b.centroidRadiusAndLargestNorm()
         let tolerance = overlapTolerance(scale: max(largestA, largestB))
 
-        // Start from the vertex that is extreme along the line of the centroids.
         var direction = (0..<d).map { centroidA[$0] - centroidB[$0] }
         if direction.allSatisfy({ $0 == 0 }) { direction[0] = 1 }
         let first = direction.withUnsafeBufferPointer { x in
@@ -87,167 +173,159 @@ private struct NearestPointSolver {
             _ = corral.append(firstVertex, indexA: first.0, indexB: first.1)
             corral.weights = [1]
         }
+        let working = useWorkingSets
+        let state = State(corral: corral,
+                          setA: WorkingSet(pointCount: working ? a.count : 0, dimension: d),
+                          setB: WorkingSet(pointCount: working ? b.count : 0, dimension: d),
+                          productsA: [Double](repeating: 0, count: working ? a.count : 0),
+                          productsB: [Double](repeating: 0, count: working ? b.count : 0))
+        return (Scale(tolerance: tolerance, shift: shift), state)
+    }
 
-        var best = (lower: -Double.infinity, normal: [Double](), offset: 0.0)
-        // The nearest pair seen; Wolfe's ‖x‖ decreases, but rounding may break that.
-        var nearest = (upper: Double.infinity, indexA: [Int](), indexB: [Int](), weights: [Double]())
-        var iterations = 0
-        var iterationsWithoutProgress = 0
-        // Safety net only: Wolfe's method terminates, but rounding can make it cycle.
-        let iterationLimit = 50 * (d + 2) + 1000
-
-        // Working sets only pay when a side has more points than the policy keeps;
-        // otherwise every iteration makes a full pass, Wolfe's method as such.
-        let useWorkingSets = policy.setSize < max(a.count, b.count)
-        var setA = WorkingSet(pointCount: useWorkingSets ? a.count : 0, dimension: d)
-        var setB = WorkingSet(pointCount: useWorkingSets ? b.count : 0, dimension: d)
-        // The products of the last full pass; the sets are chosen from them.
-        var productsA = [Double](repeating: 0, count: useWorkingSets ? a.count : 0)
-        var productsB = [Double](repeating: 0, count: useWorkingSets ? b.count : 0)
-        // Whether the oracle searches the working sets (from the first full pass on, unless
-        // they hold every point).
-        var restricted = false
-        // Set when rounding spoilt a step on the working sets: certify where it stopped.
-        var finishing = false
-        var fullPasses = 0
-        // Restricted iterations since the last full pass, and how many one full pass is
-        // worth; `budgetSpent` marks a full pass made for that reason alone.
-        var restrictedSteps = 0
-        var stepBudget = 0
-        var budgetSpent = false
-        var stalledPasses = 0
-
-        while true {
-            let x = corral.currentPoint()
-            let xx = x.reduce(0) { $0 + $1 * $1 }
-            let upper = xx.squareRoot()
-            if upper < nearest.upper {
-                nearest = (upper, corral.indexA, corral.indexB, corral.weights)
-                iterationsWithoutProgress = 0
-            } else {
-                iterationsWithoutProgress += 1
-            }
-            if upper <= tolerance { break }
-
-            iterations += 1
-            let noise = 1e-13 * upper * (upper + shift.squareRoot())
-
-            if restricted && !finishing {
-                let (i, minA) = x.withUnsafeBufferPointer { setA.extreme(along: $0.baseAddress!, sign: 1) }
-                let (j, maxB) = x.withUnsafeBufferPointer { setB.extreme(along: $0.baseAddress!, sign: -1) }
-                let xv = minA - maxB
-                let lower = xv / upper
-                // Converged on the sets: the stopping rule holds on them (for a decision, a
-                // margin above the tolerance and within half of the distance, so that the
-                // full pass is likely to confirm it), or a numerical end on them.
-                let ruleHolds: Bool
-                switch rule {
-                case .decision:
-                    ruleHolds = lower > tolerance && nearest.upper - lower <= 0.5 * nearest.upper
-                case .accuracy(let relative):
-                    ruleHolds = lower > tolerance && nearest.upper - lower <= relative * nearest.upper
-                }
-                let converged = ruleHolds || xx - xv <= noise || corral.contains(i, j)
-                    || iterations >= iterationLimit || iterationsWithoutProgress > 20
-                restrictedSteps += 1
-                // Far from the optimum the sets miss points that matter; a full pass every
-                // `stepBudget` steps brings them in before many steps go the wrong way.
-                budgetSpent = !converged && restrictedSteps >= stepBudget
-                if !converged && !budgetSpent && corral.append(vertex(i, j), indexA: i, indexB: j) {
-                    if !minorCycle(&corral) { finishing = true }
-                    continue
-                }
-                // Converged, due, or the step was affinely dependent: a full pass decides.
-            }
-
-            // A full pass: the exact oracle over every point, the only source of lower bounds.
-            fullPasses += 1
-            let (extremeA, extremeB) = x.withUnsafeBufferPointer { x in
-                guard useWorkingSets else {
-                    return (a.minimum(along: x.baseAddress!), b.maximum(along: x.baseAddress!))
-                }
-                // Keep every product: the sets are chosen among them.
-                return (
-                    productsA.withUnsafeMutableBufferPointer { values in
-                        a.products(along: x.baseAddress!, into: values)
-                        return extreme(UnsafeBufferPointer(values), sign: 1)
-                    },
-                    productsB.withUnsafeMutableBufferPointer { values in
-                        b.products(along: x.baseAddress!, into: values)
-                        return extreme(UnsafeBufferPointer(values), sign: -1)
-                    })
-            }
-            let (i, minA) = extremeA, (j, maxB) = extremeB
-            let xv = minA - maxB
-            let lower = xv / upper
-            if lower > best.lower {
-                best = (lower, x.map { $0 / upper }, -(minA + maxB) / (2 * upper))
-            }
-            if case .decision = rule, best.lower > tolerance { break }
-            if case .accuracy(let relative) = rule, best.lower > tolerance,
-                nearest.upper - best.lower <= relative * nearest.upper
-            {
-                break
-            }
-
-            // Numerical end: no vertex improves x beyond rounding, the improving vertex is
-            // affinely dependent on the corral within rounding, or the loop stopped making
-            // progress. The bounds reached are still valid certificates.
-            if xx - xv <= noise || corral.contains(i, j) || iterations >= iterationLimit || finishing
-                || (iterationsWithoutProgress > 20 && !restricted)
-            {
-                break
-            }
-            // Once the sets hold every point, the full pass is the whole oracle.
-            if useWorkingSets && !(setA.isComplete && setB.isComplete) {
-                // Violators: points that make an improving vertex with the best point of the
-                // other side, ⟨a, x⟩ − maxB < ‖x‖² (and likewise for b), beyond noise. No
-                // other point can enter the corral at this x.
-                let thresholdA = xx + maxB - noise, thresholdB = -(minA - xx + noise)
-                if restricted {
-                    let outsideA = productsA.withUnsafeBufferPointer {
-                        setA.candidates($0, sign: 1, below: thresholdA, limit: 1)
-                    }
-                    let outsideB = productsB.withUnsafeBufferPointer {
-                        setB.candidates($0, sign: -1, below: thresholdB, limit: 1)
-                    }
-                    if outsideA.isEmpty && outsideB.isEmpty {
-                        // The sets hold every violator. If they had converged, yet the
-                        // rule fails over all points, only rounding is left: stop.
-                        if !budgetSpent { break }
-                    } else if iterationsWithoutProgress > 20 {
-                        // Stalled on the sets while points outside still violate: give the
-                        // new points a chance, but not forever, where rounding cycles.
-                        stalledPasses += 1
-                        if stalledPasses > 2 { break }
-                        iterationsWithoutProgress = 0
-                    }
-                }
-                // Rebuild the sets: the corral's points, the vertex about to join, and the
-                // strongest violators of each side. Points that stopped mattering leave,
-                // so the sets stay near the size of the corral plus `setSize`.
-                setA.removeAll()
-                setB.removeAll()
-                for index in corral.indexA + [i] { setA.insert(index, from: a) }
-                for index in corral.indexB + [j] { setB.insert(index, from: b) }
-                // The first time, the best points whatever their value: x is still crude.
-                let first = !restricted
-                for index in productsA.withUnsafeBufferPointer({
-                    setA.candidates($0, sign: 1, below: first ? .infinity : thresholdA, limit: policy.setSize)
-                }) { setA.insert(index, from: a) }
-                for index in productsB.withUnsafeBufferPointer({
-                    setB.candidates($0, sign: -1, below: first ? .infinity : thresholdB, limit: policy.setSize)
-                }) { setB.insert(index, from: b) }
-                restricted = !(setA.isComplete && setB.isComplete)
-                // A full pass reads every point, a restricted step the sets and the corral
-                // (O(k·d) per update).
-                let fullCost = policy.fullPassWeight * Double(a.count + b.count)
-                let stepCost = Double(setA.count + setB.count + 4 * (corral.size + 1))
-                stepBudget = Int(min(fullCost / stepCost, Double(iterationLimit)))
-                restrictedSteps = 0
-            }
-            guard corral.append(vertex(i, j), indexA: i, indexB: j), minorCycle(&corral) else { break }
+    /// The corral's current point; records it when it is the nearest yet.
+    private func iterate(_ state: inout State, _ scale: Scale) -> Iterate {
+        let x = state.corral.currentPoint()
+        let xx = x.reduce(0) { $0 + $1 * $1 }
+        let upper = xx.squareRoot()
+        if upper < state.nearest.upper {
+            state.nearest = (upper, state.corral.indexA, state.corral.indexB, state.corral.weights)
+            state.iterationsWithoutProgress = 0
+        } else {
+            state.iterationsWithoutProgress += 1
         }
+        return Iterate(x: x, xx: xx, upper: upper, noise: 1e-13 * upper * (upper + scale.shift.squareRoot()))
+    }
+
+    /// One iteration with the oracle on the working sets; false when a full pass is due
+    /// instead (the sets converged, the step budget is spent, or the vertex is dependent).
+    private func restrictedStep(_ state: inout State, _ point: Iterate, _ scale: Scale) -> Bool {
+        let (i, minA) = point.x.withUnsafeBufferPointer { state.setA.extreme(along: $0.baseAddress!, sign: 1) }
+        let (j, maxB) = point.x.withUnsafeBufferPointer { state.setB.extreme(along: $0.baseAddress!, sign: -1) }
+        let xv = minA - maxB
+        let lower = xv / point.upper
+        // Converged on the sets: the stopping rule holds on them (for a decision, a
+        // margin above the tolerance and within half of the distance, so that the
+        // full pass is likely to confirm it), or a numerical end on them.
+        let ruleHolds: Bool
+        switch rule {
+        case .decision:
+            ruleHolds = lower > scale.tolerance && state.nearest.upper - lower <= 0.5 * state.nearest.upper
+        case .accuracy(let relative):
+            ruleHolds = lower > scale.tolerance && state.nearest.upper - lower <= relative * state.nearest.upper
+        }
+        let converged = ruleHolds || point.xx - xv <= point.noise || state.corral.contains(i, j)
+            || state.iterations >= iterationLimit || state.iterationsWithoutProgress > 20
+        state.restrictedSteps += 1
+        // Far from the optimum the sets miss points that matter; a full pass every
+        // `stepBudget` steps brings them in before many steps go the wrong way.
+        state.budgetSpent = !converged && state.restrictedSteps >= state.stepBudget
+        if !converged && !state.budgetSpent && state.corral.append(vertex(i, j), indexA: i, indexB: j) {
+            if !minorCycle(&state.corral) { state.finishing = true }
+            return true
+        }
+        return false
+    }
+
+    /// A full pass: the exact oracle over every point, the only source of lower bounds;
+    /// keeps the best lower bound and its hyperplane.
+    private func fullPass(_ state: inout State, _ point: Iterate) -> OracleAnswer {
+        state.fullPasses += 1
+        let (extremeA, extremeB) = point.x.withUnsafeBufferPointer { x in
+            guard useWorkingSets else {
+                return (a.minimum(along: x.baseAddress!), b.maximum(along: x.baseAddress!))
+            }
+            // Keep every product: the sets are chosen among them.
+            return (
+                state.productsA.withUnsafeMutableBufferPointer { values in
+                    a.products(along: x.baseAddress!, into: values)
+                    return extreme(UnsafeBufferPointer(values), sign: 1)
+                },
+                state.productsB.withUnsafeMutableBufferPointer { values in
+                    b.products(along: x.baseAddress!, into: values)
+                    return extreme(UnsafeBufferPointer(values), sign: -1)
+                })
+        }
+        let answer = OracleAnswer(i: extremeA.index, minA: extremeA.value, j: extremeB.index, maxB: extremeB.value)
+        let lower = (answer.minA - answer.maxB) / point.upper
+        if lower > state.best.lower {
+            state.best = (lower, point.x.map { $0 / point.upper }, -(answer.minA + answer.maxB) / (2 * point.upper))
+        }
+        return answer
+    }
+
+    /// Whether the solve ends after a full pass: the stopping rule holds over all points,
+    /// or a numerical end (no vertex improves x beyond rounding, the improving vertex is
+    /// affinely dependent on the corral within rounding, or the loop stopped making
+    /// progress). The bounds reached are still valid certificates.
+    private func stops(_ state: State, _ point: Iterate, _ answer: OracleAnswer, _ scale: Scale) -> Bool {
+        if case .decision = rule, state.best.lower > scale.tolerance { return true }
+        if case .accuracy(let relative) = rule, state.best.lower > scale.tolerance,
+            state.nearest.upper - state.best.lower <= relative * state.nearest.upper
+        {
+            return true
+        }
+        return point.xx - (answer.minA - answer.maxB) <= point.noise || state.corral.contains(answer.i, answer.j)
+            || state.iterations >= iterationLimit || state.finishing
+            || (state.iterationsWithoutProgress > 20 && !state.restricted)
+    }
+
+    /// After a full pass, chooses the working sets anew from its products; false when the
+    /// solve should end (the sets held every violator after converging, or it stalled on
+    /// them too often).
+    private func refreshWorkingSets(_ state: inout State, _ point: Iterate, _ answer: OracleAnswer) -> Bool {
+        let (i, j) = (answer.i, answer.j)
+        // Violators: points that make an improving vertex with the best point of the
+        // other side, ⟨a, x⟩ − maxB < ‖x‖² (and likewise for b), beyond noise. No
+        // other point can enter the corral at this x.
+        let thresholdA = point.xx + answer.maxB - point.noise, thresholdB = -(answer.minA - point.xx + point.noise)
+        if state.restricted {
+            let outsideA = state.productsA.withUnsafeBufferPointer {
+                state.setA.candidates($0, sign: 1, below: thresholdA, limit: 1)
+            }
+            let outsideB = state.productsB.withUnsafeBufferPointer {
+                state.setB.candidates($0, sign: -1, below: thresholdB, limit: 1)
+            }
+            if outsideA.isEmpty && outsideB.isEmpty {
+                // The sets hold every violator. If they had converged, yet the
+                // rule fails over all points, only rounding is left: stop.
+                if !state.budgetSpent { return false }
+            } else if state.iterationsWithoutProgress > 20 {
+                // Stalled on the sets while points outside still violate: give the
+                // new points a chance, but not forever, where rounding cycles.
+                state.stalledPasses += 1
+                if state.stalledPasses > 2 { return false }
+                state.iterationsWithoutProgress = 0
+            }
+        }
+        // Rebuild the sets: the corral's points, the vertex about to join, and the
+        // strongest violators of each side. Points that stopped mattering leave,
+        // so the sets stay near the size of the corral plus `setSize`.
+        state.setA.removeAll()
+        state.setB.removeAll()
+        for index in state.corral.indexA + [i] { state.setA.insert(index, from: a) }
+        for index in state.corral.indexB + [j] { state.setB.insert(index, from: b) }
+        // The first time, the best points whatever their value: x is still crude.
+        let first = !state.restricted
+        let setSize = policy.setSize
+        for index in state.productsA.withUnsafeBufferPointer({
+            state.setA.candidates($0, sign: 1, below: first ? .infinity : thresholdA, limit: setSize)
+        }) { state.setA.insert(index, from: a) }
+        for index in state.productsB.withUnsafeBufferPointer({
+            state.setB.candidates($0, sign: -1, below: first ? .infinity : thresholdB, limit: setSize)
+        }) { state.setB.insert(index, from: b) }
+        state.restricted = !(state.setA.isComplete && state.setB.isComplete)
+        // A full pass reads every point, a restricted step the sets and the corral
+        // (O(k·d) per update).
+        let fullCost = policy.fullPassWeight * Double(a.count + b.count)
+        let stepCost = Double(state.setA.count + state.setB.count + 4 * (state.corral.size + 1))
+        state.stepBudget = Int(min(fullCost / stepCost, Double(iterationLimit)))
+        state.restrictedSteps = 0
+        return true
+    }
+
+    /// The bounds, the nearest pair's weights and its corral (for a later warm start).
+    private func result(_ state: State, _ scale: Scale) -> HullSeparation {
+        let (nearest, best, tolerance) = (state.nearest, state.best, scale.tolerance)
         let separable = nearest.upper > tolerance && best.lower > 0
         var result = HullSeparation(
             upperBound: nearest.upper,
@@ -257,8 +335,8 @@ private struct NearestPointSolver {
             normal: separable ? best.normal : [],
             offset: separable ? best.offset : 0,
             verdict: separable ? .separable : .overlapping,
-            iterations: iterations,
-            fullPasses: fullPasses,
+            iterations: state.iterations,
+            fullPasses: state.fullPasses,
             tolerance: tolerance)
         result.corral = (0..<nearest.indexA.count).map {
             CorralVertex(indexA: nearest.indexA[$0], indexB: nearest.indexB[$0], weight: nearest.weights[$0])

@@ -13,47 +13,41 @@ import Musl
 // chains hide the latency of the additions: 25–40% faster passes), it stays usable in
 // debug builds, and the summation order never changes, so results are bit-identical.
 
-/// `Σ row[i]·x[i]` with the float32 row widened to float64.
-@inline(__always)
-func dot(_ row: UnsafePointer<Float>, _ x: UnsafePointer<Double>, _ count: Int) -> Double {
-    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
-    var i = 0
-    while i &+ 8 <= count {
-        s0 += Double(row[i]) * x[i]
-        s1 += Double(row[i &+ 1]) * x[i &+ 1]
-        s2 += Double(row[i &+ 2]) * x[i &+ 2]
-        s3 += Double(row[i &+ 3]) * x[i &+ 3]
-        s4 += Double(row[i &+ 4]) * x[i &+ 4]
-        s5 += Double(row[i &+ 5]) * x[i &+ 5]
-        s6 += Double(row[i &+ 6]) * x[i &+ 6]
-        s7 += Double(row[i &+ 7]) * x[i &+ 7]
-        i &+= 8
-    }
-    while i < count {
-        s0 += Double(row[i]) * x[i]
-        i &+= 1
-    }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+/// A coordinate the loops widen to float64: a float32 row's, or a float64 vector's.
+protocol WidenedCoordinate {
+    /// The value in float64 (exact).
+    var widened: Double { get }
 }
 
-/// `Σ u[i]·v[i]` in float64.
+extension Float: WidenedCoordinate {
+    @inline(__always)
+    var widened: Double { Double(self) }
+}
+
+extension Double: WidenedCoordinate {
+    @inline(__always)
+    var widened: Double { self }
+}
+
+/// `Σ u[i]·x[i]` in float64, `u` a float32 row (widened) or a float64 vector; inlined and
+/// specialised for each, it compiles to the two hand-written loops it replaces.
 @inline(__always)
-func dot(_ u: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ count: Int) -> Double {
+func dot<Coordinate: WidenedCoordinate>(_ u: UnsafePointer<Coordinate>, _ x: UnsafePointer<Double>, _ count: Int) -> Double {
     var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
     var i = 0
     while i &+ 8 <= count {
-        s0 += u[i] * v[i]
-        s1 += u[i &+ 1] * v[i &+ 1]
-        s2 += u[i &+ 2] * v[i &+ 2]
-        s3 += u[i &+ 3] * v[i &+ 3]
-        s4 += u[i &+ 4] * v[i &+ 4]
-        s5 += u[i &+ 5] * v[i &+ 5]
-        s6 += u[i &+ 6] * v[i &+ 6]
-        s7 += u[i &+ 7] * v[i &+ 7]
+        s0 += u[i].widened * x[i]
+        s1 += u[i &+ 1].widened * x[i &+ 1]
+        s2 += u[i &+ 2].widened * x[i &+ 2]
+        s3 += u[i &+ 3].widened * x[i &+ 3]
+        s4 += u[i &+ 4].widened * x[i &+ 4]
+        s5 += u[i &+ 5].widened * x[i &+ 5]
+        s6 += u[i &+ 6].widened * x[i &+ 6]
+        s7 += u[i &+ 7].widened * x[i &+ 7]
         i &+= 8
     }
     while i < count {
-        s0 += u[i] * v[i]
+        s0 += u[i].widened * x[i]
         i &+= 1
     }
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))

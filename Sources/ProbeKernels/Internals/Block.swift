@@ -50,6 +50,13 @@ final class Block {
         rowNorms(shiftedBase, count: positions.count, dimension: d, into: normsBase)
         maxNorm = UnsafeBufferPointer(rebasing: norms[0..<positions.count]).max() ?? 0
     }
+
+    /// This block after ``load(_:_:shift:)``: the column block of a tile, where the diagonal
+    /// tile uses the row block instead.
+    func loading(_ set: PointSet, _ positions: Range<Int>, shift: [Float]) throws -> Block {
+        try load(set, positions, shift: shift)
+        return self
+    }
 }
 
 /// The mean of the first `min(count, rows)` points of `set`, rounded to float32: a point
