@@ -59,9 +59,7 @@ public struct CorralVertex: Sendable, Equatable {
 
     /// A vertex of A − B with its weight.
     public init(indexA: Int, indexB: Int, weight: Double) {
-        self.indexA = indexA
-        self.indexB = indexB
-        self.weight = weight
+        (self.indexA, self.indexB, self.weight) = (indexA, indexB, weight)
     }
 }
 

@@ -40,35 +40,26 @@ public enum DecimalParser {
         var droppedDigits = 0   // integer digits beyond 19 (scale up)
         var fractionDigits = 0
         var sawDigit = false
-        // Integer part.
+        var inexactTail = false
+        var inFraction = false
+        // Integer and fraction digits in one loop; the point is checked only off the digit path.
         while i < end {
             let c = bytes[i] &- 48
-            if c > 9 { break }
+            if c > 9 {
+                if !inFraction, bytes[i] == UInt8(ascii: ".") { inFraction = true; i += 1; continue }
+                break
+            }
             sawDigit = true
             if digits < 19 {
                 if mantissa != 0 || c != 0 { digits += 1 }
                 mantissa = mantissa &* 10 &+ UInt64(c)
-            } else {
+                if inFraction { fractionDigits += 1 }
+            } else if !inFraction {
                 droppedDigits += 1
+            } else if c != 0 {
+                inexactTail = true
             }
             i += 1
-        }
-        var inexactTail = false
-        if i < end, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < end {
-                let c = bytes[i] &- 48
-                if c > 9 { break }
-                sawDigit = true
-                if digits < 19 {
-                    if mantissa != 0 || c != 0 { digits += 1 }
-                    mantissa = mantissa &* 10 &+ UInt64(c)
-                    fractionDigits += 1
-                } else if c != 0 {
-                    inexactTail = true
-                }
-                i += 1
-            }
         }
         guard sawDigit else { return .failure(classifyNonNumber(bytes, start, end)) }
         var exponent = 0

@@ -84,10 +84,7 @@ extension RunSummary {
 
         /// Creates an input record.
         public init(path: String, checksum: String? = nil, rows: Int? = nil, dimension: Int? = nil) {
-            self.path = path
-            self.checksum = checksum
-            self.rows = rows
-            self.dimension = dimension
+            (self.path, self.checksum, self.rows, self.dimension) = (path, checksum, rows, dimension)
         }
     }
 
@@ -194,9 +191,7 @@ extension RunSummary {
 
         /// Creates a pair's distance.
         public init(a: String, b: String, distance: Double) {
-            self.a = a
-            self.b = b
-            self.distance = distance
+            (self.a, self.b, self.distance) = (a, b, distance)
         }
     }
 }
@@ -214,10 +209,7 @@ public struct SetAsidePoint: Codable, Sendable, Equatable {
 
     /// Creates a set-aside record.
     public init(line: Int, entity: String, label: String, group: Int) {
-        self.line = line
-        self.entity = entity
-        self.label = label
-        self.group = group
+        (self.line, self.entity, self.label, self.group) = (line, entity, label, group)
     }
 }
 
@@ -232,8 +224,6 @@ public struct MixedLabelCluster: Codable, Sendable, Equatable {
 
     /// Creates a record.
     public init(cluster: Int, label: String, counts: [String: Int]) {
-        self.cluster = cluster
-        self.label = label
-        self.counts = counts
+        (self.cluster, self.label, self.counts) = (cluster, label, counts)
     }
 }

@@ -71,9 +71,7 @@ public struct SweepSpaceSummary: Codable, Sendable, Equatable {
 
     /// Creates an entry for a space.
     public init(iteration: String, layer: String, folder: String) {
-        self.iteration = iteration
-        self.layer = layer
-        self.folder = folder
+        (self.iteration, self.layer, self.folder) = (iteration, layer, folder)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -101,8 +99,6 @@ public struct SweepSpaceRecord: ResultDocument, Sendable, Equatable {
 
     /// Creates a record.
     public init(key: String, iteration: String, layer: String) {
-        self.key = key
-        self.iteration = iteration
-        self.layer = layer
+        (self.key, self.iteration, self.layer) = (key, iteration, layer)
     }
 }

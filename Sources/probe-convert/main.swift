@@ -54,8 +54,7 @@ struct ProbeConvert: ParsableCommand {
     @Argument(help: "A task directory, or an embeddings .txt or .npy file.")
     var source: String
 
-    @Option(name: .shortAndLong, help: "The output .h5 file.")
-    var output: String
+    @OptionGroup var target: OutputFileOptions
 
     @Option(help: "Dataset name when converting a single file (default: embeddings/<file name without .txt/.npy>).")
     var dataset: String?
@@ -65,9 +64,6 @@ struct ProbeConvert: ParsableCommand {
 
     @Option(help: "Rows per chunk (default: about 2 MiB of rows, from the dimension); 0: contiguous, the layout of earlier versions.")
     var chunkRows: Int?
-
-    @Flag(help: "Replace an existing output file (only once the new one is complete).")
-    var force = false
 
     @OptionGroup var work: WorkOptions
 
@@ -83,7 +79,7 @@ struct ProbeConvert: ParsableCommand {
     func run() throws {
         var options = ConversionOptions()
         options.threads = work.threadCount
-        options.overwrite = force
+        options.overwrite = target.force
         options.showProgress = !work.quiet
         if let compress {
             options.storage = .compressed(chunkRows: chunkRows, level: compress)
@@ -100,14 +96,13 @@ struct ProbeConvert: ParsableCommand {
             let report: ConversionReport
             if isDirectory.boolValue {
                 let task = try TaskDirectory(root: source)
-                try OutputTarget.check(output, inputs: [task.labelsPath] + task.entities.values + task.embeddings.map(\.path),
-                                       inputFolders: ["labels", "entities", "embeddings"].map { (source as NSString).appendingPathComponent($0) },
-                                       force: force)
-                report = try Converter.convertTask(task, to: output, options: options)
+                try target.check(inputs: [task.labelsPath] + task.entities.values + task.embeddings.map(\.path),
+                                 inputFolders: ["labels", "entities", "embeddings"].map { (source as NSString).appendingPathComponent($0) })
+                report = try Converter.convertTask(task, to: target.output, options: options)
             } else {
-                try OutputTarget.check(output, inputs: [source], force: force)
+                try target.check(inputs: [source])
                 let name = dataset ?? StoreLayout.embeddings(URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent)
-                report = try Converter.convertEmbeddingsFile(source, to: output, dataset: name, options: options)
+                report = try Converter.convertEmbeddingsFile(source, to: target.output, dataset: name, options: options)
             }
             if !work.quiet {
                 for entry in report.datasets {

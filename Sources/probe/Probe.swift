@@ -202,22 +202,14 @@ struct ReportCommand: ParsableCommand {
 
     @Argument(help: "Result folders.")
     var results: [String]
-    @Option(name: .shortAndLong, help: "The HTML file to write.")
-    var output: String
-    @Option(help: "Page title.")
-    var title: String?
-    @Option(help: "Layers to plot across iterations, comma-separated (default: first, last and two between).")
-    var layers: String?
-    @Flag(help: "Replace an existing report file (a regular file only).")
-    var force = false
+    @OptionGroup var target: OutputFileOptions
+    @OptionGroup var page: ReportPageOptions
 
     func run() throws {
         do {
-            try OutputTarget.check(output, force: force)
-            var options = ReportOptions()
-            if let layers { options.layersAcrossIterations = layers.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            try Report(resultFolders: results, title: title, options: options).write(to: output)
-            print("wrote \(output)")
+            try target.check()
+            try Report(resultFolders: results, title: page.title, options: page.reportOptions).write(to: target.output)
+            print("wrote \(target.output)")
         } catch {
             throw fail(error)
         }

@@ -114,15 +114,11 @@ public struct BatchResult: Sendable {
     static let measureFolders = ["outside_min", "inside_mean", "inside_max", "batch_vec"]
 
     /// Whether `folder` looks like a batch results folder.
-    public static func isBatchFolder(_ folder: String) -> Bool {
-        measureFolders.contains { isDirectory(join(folder, $0)) }
-    }
+    public static func isBatchFolder(_ folder: String) -> Bool { holdsAny(of: measureFolders.map { $0 + "/" }, in: folder) }
 
     /// Reads a batch folder: every `<measure>/<iter>.txt` and, when present, `summary.json`.
     public init(folder: String) throws {
-        guard Self.isBatchFolder(folder) else {
-            throw InputError(file: folder, "not a batch folder: none of \(Self.measureFolders.joined(separator: "/, "))/ is there")
-        }
+        try requireAny(of: Self.measureFolders.map { $0 + "/" }, in: folder, kind: "batch")
         self.folder = folder
         var names = Set<String>()
         for measure in Self.measureFolders {

@@ -47,15 +47,11 @@ public struct RunResult: Sendable {
     static let measureFiles = ["outside_min.txt", "inside_mean.txt", "inside_max.txt", "vec.txt"]
 
     /// Whether `folder` looks like a single-run results folder.
-    public static func isRunFolder(_ folder: String) -> Bool {
-        measureFiles.contains { isFile(join(folder, $0)) }
-    }
+    public static func isRunFolder(_ folder: String) -> Bool { holdsAny(of: measureFiles, in: folder) }
 
     /// Reads a results folder written by `probe` (or by the reference); absent optional files are allowed.
     public init(folder: String) throws {
-        guard Self.isRunFolder(folder) else {
-            throw InputError(file: folder, "not a results folder: none of \(Self.measureFiles.joined(separator: ", ")) is there")
-        }
+        try requireAny(of: Self.measureFiles, in: folder, kind: "results")
         self.folder = folder
         var missing: [String] = []
         var order: [String] = []
