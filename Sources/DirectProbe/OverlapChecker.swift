@@ -102,15 +102,87 @@ final class OverlapChecker: Sendable {
         let order = candidates.indices.sorted { (i: Int, j: Int) -> Bool in
             depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
         }
-        return try firstOverlap(order.map { (cluster, candidates[$0]) }, partsOf: { target, _ in target.node == cluster.node ? parts : [] },
-                                records: records,
-                                progress: nil) != nil
+        var ordered = order.map { candidates[$0] }
+        let batched = usesCertificates && ordered.count >= OverlapChecker.batchCertificateMinimum
+        if batched {
+            ordered = try certifyInBatch(cluster, parts: parts, candidates: ordered)
+        }
+        return try firstOverlap(ordered.map { (cluster, $0) }, partsOf: { target, _ in target.node == cluster.node ? parts : [] },
+                                records: records, certificatesTried: batched, progress: nil) != nil
+    }
+
+    /// Candidates from which one cluster's certificates are computed together (below, pair by pair).
+    static let batchCertificateMinimum = 4
+
+    /// Proves `cluster` separable from as many `candidates` as the cheap certificates can, and
+    /// returns the others in their order (with those whose verdict is cached).
+    ///
+    /// The same certificates as ``decide(_:_:partsA:partsB:certificatesTried:)``, in two passes:
+    /// a part's stored hyperplane for every candidate (in parallel), then the centroid-difference
+    /// hyperplanes of all the rest at once: `cluster`'s side of each comes from one matrix
+    /// product (``projectionMaxima(_:along:)``), so a large cluster's points are read once, not
+    /// once for each candidate; each candidate's own side is then projected as before.
+    private func certifyInBatch(_ cluster: Cluster, parts: [Cluster], candidates: [Cluster]) throws -> [Cluster] {
+        let points = try pointCache.points(cluster)
+        let largestParts = parts.sorted { ($0.count, $1.node) > ($1.count, $0.node) }
+        // Pass 1: a part's stored hyperplane, re-checked on the other parts' points.
+        let reused = LockedArray<Result<Bool, Error>>(count: candidates.count, initial: .success(false))
+        DispatchQueue.concurrentPerform(iterations: candidates.count) { index in
+            let other = candidates[index]
+            reused[index] = Result {
+                guard self.cached(cluster, other) == nil else { return false }
+                let otherPoints = try self.pointCache.points(other)
+                let tolerance = self.tolerance(points, otherPoints)
+                guard let plane = try self.reusedHyperplane(merged: cluster, parts: largestParts, other: other, tolerance: tolerance) else { return false }
+                self.hyperplanes.store(cluster.node, other.node, plane)
+                return true
+            }
+        }
+        var notReused: [Int] = []
+        for index in candidates.indices where !(try reused[index].get()) { notReused.append(index) }
+        state.withLock { [reusedCount = candidates.count - notReused.count] in $0.reusedHyperplanes += reusedCount }
+        let rest = notReused.filter { cached(cluster, candidates[$0]) == nil }
+        // Pass 2: centroid-difference hyperplanes, `cluster` on the low side.
+        let d = points.dimension
+        let normals = rest.map { centroidDifference(from: cluster.centroid, to: candidates[$0].centroid) }
+        var certified = Set<Int>()
+        if !rest.isEmpty, d > 0 {
+            let lowMaxima = projectionMaxima(points, along: normals.flatMap { $0.map(Double.init) })
+            let planes = LockedArray<Result<SeparatingHyperplane?, Error>>(count: rest.count, initial: .success(nil))
+            DispatchQueue.concurrentPerform(iterations: rest.count) { position in
+                planes[position] = Result {
+                    let other = candidates[rest[position]]
+                    let otherPoints = try self.pointCache.points(other)
+                    let direction = normals[position].map(Double.init)
+                    let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    guard norm > 0 else { return nil }
+                    let highMin = projectionRange(otherPoints, along: direction).min
+                    guard (highMin - lowMaxima[position]) / norm > self.tolerance(points, otherPoints) else { return nil }
+                    // Stored without its normal: the centroids of the two clusters give it back.
+                    return SeparatingHyperplane(normal: nil, lowNode: cluster.node, lowMax: lowMaxima[position], highMin: highMin)
+                }
+            }
+            for position in rest.indices {
+                guard let plane = try planes[position].get() else { continue }
+                hyperplanes.store(cluster.node, candidates[rest[position]].node, plane)
+                certified.insert(rest[position])
+            }
+            state.withLock { $0.centroidCertificates += certified.count }
+        }
+        let restSet = Set(rest)
+        return candidates.indices.filter { (restSet.contains($0) && !certified.contains($0)) || cached(cluster, candidates[$0]) != nil }
+            .map { candidates[$0] }
+    }
+
+    /// The overlap tolerance of a pair, from the largest point norm when known.
+    private func tolerance(_ a: PointMatrix, _ b: PointMatrix) -> Double {
+        overlapTolerance(for: a, b, scale: max(a.summary?.largestNorm ?? 0, b.summary?.largestNorm ?? 0))
     }
 
     /// Solves candidate pairs (cache first) in parallel batches; returns the first
     /// overlapping pair in the given order, or nil when every pair is separable.
     private func firstOverlap(_ pairs: [(Cluster, Cluster)], partsOf: ((Cluster, Cluster) -> [Cluster])?, records: Bool = true,
-                              progress: ProgressBar?) throws -> (Cluster, Cluster)? {
+                              certificatesTried: Bool = false, progress: ProgressBar?) throws -> (Cluster, Cluster)? {
         var pending: [(Cluster, Cluster)] = []
         for (a, b) in pairs {
             if let cached = cached(a, b) {
@@ -129,7 +201,7 @@ final class OverlapChecker: Sendable {
             let partsB = slice.map { usesCertificates ? partsOf?($0.1, $0.0) ?? [] : [] }
             DispatchQueue.concurrentPerform(iterations: slice.count) { index in
                 let (a, b) = slice[index]
-                results[index] = Result { try self.decide(a, b, partsA: partsA[index], partsB: partsB[index]) }
+                results[index] = Result { try self.decide(a, b, partsA: partsA[index], partsB: partsB[index], certificatesTried: certificatesTried) }
             }
             var found: (Cluster, Cluster)? = nil
             for (index, (a, b)) in slice.enumerated() {
@@ -154,19 +226,31 @@ final class OverlapChecker: Sendable {
     /// Decides one pair: a part's stored hyperplane, else the centroid-difference hyperplane,
     /// else the solver. Each certificate is a hyperplane checked against every point of both
     /// clusters with a margin above the overlap tolerance, as the solver's own.
-    private func decide(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster]) throws -> (Bool, Method) {
+    ///
+    /// `certificatesTried`: both certificates have already failed for this pair
+    /// (``certifyInBatch(_:parts:candidates:)``), so the solver runs at once.
+    private func decide(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster],
+                        certificatesTried: Bool = false) throws -> (Bool, Method) {
         let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)
         guard usesCertificates else {
             return (separability(pointsA, pointsB).verdict == .overlapping, .solver)
         }
-        let scale = max(pointsA.summary?.largestNorm ?? 0, pointsB.summary?.largestNorm ?? 0)
-        let tolerance = overlapTolerance(for: pointsA, pointsB, scale: scale)
+        let tolerance = self.tolerance(pointsA, pointsB)
+        if !certificatesTried, let method = try certify(a, b, partsA: partsA, partsB: partsB, tolerance: tolerance) {
+            return (false, method)
+        }
+        return try solve(a, b, pointsA, pointsB, partsA: partsA, partsB: partsB, tolerance: tolerance)
+    }
+
+    /// The cheap certificates of a pair, stored when one holds: a part's hyperplane, else the centroid difference's.
+    private func certify(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster], tolerance: Double) throws -> Method? {
+        let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)
         // 1. A hyperplane that separated a part of one side from the other side: only the
         //    other parts' points are new on that side.
         if let plane = try reusedHyperplane(merged: a, parts: partsA, other: b, tolerance: tolerance)
             ?? reusedHyperplane(merged: b, parts: partsB, other: a, tolerance: tolerance) {
             hyperplanes.store(a.node, b.node, plane)
-            return (false, .reused)
+            return .reused
         }
         // 2. The hyperplane normal to the centroid difference.
         let direction = centroidDifference(from: a.centroid, to: b.centroid)
@@ -174,9 +258,16 @@ final class OverlapChecker: Sendable {
             // Stored without its normal: the centroids of a and b give it back.
             hyperplanes.store(a.node, b.node, SeparatingHyperplane(normal: nil, lowNode: plane.lowNode,
                                                                    lowMax: plane.lowMax, highMin: plane.highMin))
-            return (false, .centroid)
+            return .centroid
         }
-        // 3. The solver, resuming from a part's corral where one is stored.
+        return nil
+    }
+
+    /// The solver's verdict on a pair; a separable pair's hyperplane (and, after a long
+    /// solve, its corral) is stored.
+    private func solve(_ a: Cluster, _ b: Cluster, _ pointsA: PointMatrix, _ pointsB: PointMatrix,
+                       partsA: [Cluster], partsB: [Cluster], tolerance: Double) throws -> (Bool, Method) {
+        // The solver, resuming from a part's corral where one is stored.
         let verdict = separability(pointsA, pointsB, warmStart: warmStart(a, b, partsA: partsA, partsB: partsB))
         if verdict.verdict == .overlapping { return (true, .solver) }
         // Its normal points from B towards A: B is the low side.

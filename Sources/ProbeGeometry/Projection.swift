@@ -1,3 +1,5 @@
+import CBLAS
+
 /// The smallest and largest value of `⟨direction, x⟩` over the points of `points`.
 ///
 /// Products are accumulated in float64 from the float32 coordinates, as the solvers'
@@ -19,4 +21,47 @@ public func projectionRange(_ points: PointMatrix, along direction: [Double]) ->
             return (low, high)
         }
     }
+}
+
+/// The largest value of `⟨direction, x⟩` over the points of `points`, for many directions at once.
+///
+/// `directions` holds `directions.count / points.dimension` directions, row-major. Entry `j`
+/// of the result is ``projectionRange(_:along:)``'s `max` for direction `j`, up to the
+/// rounding of a different summation order (float64 throughout, from the float32
+/// coordinates): the products come from one `cblas_dgemm` per tile of 128 points, so a
+/// large cluster is read once for all its candidate hyperplanes instead of once for each.
+///
+/// - Precondition: `points` is non-empty and `directions.count` is a multiple of `points.dimension > 0`.
+public func projectionMaxima(_ points: PointMatrix, along directions: [Double]) -> [Double] {
+    let d = points.dimension
+    precondition(d > 0 && directions.count % d == 0, "ProbeGeometry: \(directions.count) direction values, points of \(d)")
+    let k = directions.count / d
+    var maxima = [Double](repeating: -.infinity, count: k)
+    guard k > 0 else { return maxima }
+    let tileRows = 128
+    var tile = [Double](repeating: 0, count: tileRows * d)
+    var products = [Double](repeating: 0, count: tileRows * k)
+    points.withRows { rows in
+        var start = 0
+        while start < rows.count {
+            let n = min(tileRows, rows.count - start)
+            for i in 0..<n {
+                let row = rows.row(start + i)
+                for t in 0..<d { tile[i * d + t] = Double(row[t]) }
+            }
+            tile.withUnsafeBufferPointer { x in
+                directions.withUnsafeBufferPointer { w in
+                    products.withUnsafeMutableBufferPointer { p in
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(k), Int32(d), 1,
+                                    x.baseAddress, Int32(d), w.baseAddress, Int32(d), 0, p.baseAddress, Int32(k))
+                    }
+                }
+            }
+            for i in 0..<n {
+                for j in 0..<k { maxima[j] = max(maxima[j], products[i * k + j]) }
+            }
+            start += n
+        }
+    }
+    return maxima
 }

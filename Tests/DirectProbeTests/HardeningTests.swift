@@ -549,7 +549,7 @@ struct RunMessageTests {
         let folder = TemporaryFolder()
         let (points, labels) = threeBlobs()
         let configuration = try writeTask(in: folder, points: points, labels: labels)
-        FileManager.default.createFile(atPath: folder.file("cut.h5"), contents: Data("\u{89}HDF\r\n\u{1A}\n".utf8) + Data(count: 200))
+        #expect(FileManager.default.createFile(atPath: folder.file("cut.h5"), contents: Data("\u{89}HDF\r\n\u{1A}\n".utf8) + Data(count: 200)))
         let ini = """
         [run]
         output_path = \(folder.file("results"))
