@@ -47,6 +47,16 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         generations.withLock { insert(key, value, bytes: bytes, into: &$0) }
     }
 
+    /// Drops the values stored for `keys` (those nothing will ask for again), freeing their budget.
+    func remove(_ keys: [Key]) {
+        generations.withLock { g in
+            for key in keys {
+                if let old = g.current.removeValue(forKey: key) { g.currentBytes -= cost(old) }
+                g.previous.removeValue(forKey: key)
+            }
+        }
+    }
+
     private func insert(_ key: Key, _ value: Value, bytes: Int, into g: inout Generations) {
         if let old = g.current.updateValue(value, forKey: key) { g.currentBytes -= cost(old) }
         g.currentBytes += bytes

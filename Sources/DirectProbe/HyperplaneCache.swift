@@ -108,6 +108,11 @@ struct HyperplaneCache: Sendable {
         entries.contains(NodePair(a, b))
     }
 
+    /// Drops the hyperplanes between `node` and each of `others`.
+    func remove(_ node: Int, _ others: [Int]) {
+        entries.remove(others.map { NodePair(node, $0) })
+    }
+
     /// Stores the hyperplane of a separable pair.
     func store(_ a: Int, _ b: Int, _ hyperplane: SeparatingHyperplane) {
         entries.store(NodePair(a, b), hyperplane)

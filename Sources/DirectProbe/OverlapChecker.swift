@@ -111,67 +111,113 @@ final class OverlapChecker: Sendable {
                                 records: records, certificatesTried: batched, progress: nil) != nil
     }
 
+    /// Drops the stored hyperplanes between each of `nodes` and each of `others`.
+    ///
+    /// Forward merging calls it for point sets that no longer take part (the two clusters an
+    /// accepted merge replaced, or a rejected union): nothing asks for their hyperplanes
+    /// again, and the budget they free keeps the live clusters' hyperplanes in the cache.
+    func forgetHyperplanes(of nodes: [Int], with others: [Cluster]) {
+        let otherNodes = others.map(\.node)
+        for node in nodes { hyperplanes.remove(node, otherNodes) }
+    }
+
     /// Candidates from which one cluster's certificates are computed together (below, pair by pair).
     static let batchCertificateMinimum = 4
 
     /// Proves `cluster` separable from as many `candidates` as the cheap certificates can, and
     /// returns the others in their order (with those whose verdict is cached).
     ///
-    /// The same certificates as ``decide(_:_:partsA:partsB:certificatesTried:)``, in two passes:
-    /// a part's stored hyperplane for every candidate (in parallel), then the centroid-difference
-    /// hyperplanes of all the rest at once: `cluster`'s side of each comes from one matrix
-    /// product (``projectionMaxima(_:along:)``), so a large cluster's points are read once, not
-    /// once for each candidate; each candidate's own side is then projected as before.
+    /// The same certificates as ``decide(_:_:partsA:partsB:certificatesTried:)``, computed for
+    /// all candidates together: first the stored hyperplanes of a part (largest part first),
+    /// re-checked on the other parts' points, then the centroid-difference hyperplanes of the
+    /// rest. Each pass projects one cluster's points on all its hyperplanes with one matrix
+    /// product (``projectionRanges(_:along:)``), so that cluster is read once, not once for
+    /// each candidate; each candidate's own side is projected in parallel.
     private func certifyInBatch(_ cluster: Cluster, parts: [Cluster], candidates: [Cluster]) throws -> [Cluster] {
         let points = try pointCache.points(cluster)
-        let largestParts = parts.sorted { ($0.count, $1.node) > ($1.count, $0.node) }
-        // Pass 1: a part's stored hyperplane, re-checked on the other parts' points.
-        let reused = LockedArray<Result<Bool, Error>>(count: candidates.count, initial: .success(false))
-        DispatchQueue.concurrentPerform(iterations: candidates.count) { index in
-            let other = candidates[index]
-            reused[index] = Result {
-                guard self.cached(cluster, other) == nil else { return false }
-                let otherPoints = try self.pointCache.points(other)
-                let tolerance = self.tolerance(points, otherPoints)
-                guard let plane = try self.reusedHyperplane(merged: cluster, parts: largestParts, other: other, tolerance: tolerance) else { return false }
-                self.hyperplanes.store(cluster.node, other.node, plane)
-                return true
-            }
-        }
-        var notReused: [Int] = []
-        for index in candidates.indices where !(try reused[index].get()) { notReused.append(index) }
-        state.withLock { [reusedCount = candidates.count - notReused.count] in $0.reusedHyperplanes += reusedCount }
-        let rest = notReused.filter { cached(cluster, candidates[$0]) == nil }
-        // Pass 2: centroid-difference hyperplanes, `cluster` on the low side.
-        let d = points.dimension
-        let normals = rest.map { centroidDifference(from: cluster.centroid, to: candidates[$0].centroid) }
-        var certified = Set<Int>()
-        if !rest.isEmpty, d > 0 {
-            let lowMaxima = projectionMaxima(points, along: normals.flatMap { $0.map(Double.init) })
-            let planes = LockedArray<Result<SeparatingHyperplane?, Error>>(count: rest.count, initial: .success(nil))
-            DispatchQueue.concurrentPerform(iterations: rest.count) { position in
-                planes[position] = Result {
-                    let other = candidates[rest[position]]
-                    let otherPoints = try self.pointCache.points(other)
-                    let direction = normals[position].map(Double.init)
-                    let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                    guard norm > 0 else { return nil }
-                    let highMin = projectionRange(otherPoints, along: direction).min
-                    guard (highMin - lowMaxima[position]) / norm > self.tolerance(points, otherPoints) else { return nil }
-                    // Stored without its normal: the centroids of the two clusters give it back.
-                    return SeparatingHyperplane(normal: nil, lowNode: cluster.node, lowMax: lowMaxima[position], highMin: highMin)
+        var open = candidates.indices.filter { cached(cluster, candidates[$0]) == nil }
+        // Pass 1: a part's stored hyperplane; only the other parts' points are new.
+        for part in parts.sorted(by: { ($0.count, $1.node) > ($1.count, $0.node) }) where !open.isEmpty {
+            var stored: [(index: Int, plane: SeparatingHyperplane, normal: [Float])] = []
+            for index in open {
+                let other = candidates[index]
+                guard let plane = hyperplanes.hyperplane(part.node, other.node) else { continue }
+                let partIsLow = plane.lowNode == part.node
+                if let normal = plane.normal {
+                    stored.append((index, plane, normal))
+                } else if other.centroid.count > 0, part.centroid.count == other.centroid.count {
+                    // The centroid difference of exactly these two clusters (the key's nodes).
+                    stored.append((index, plane, partIsLow ? centroidDifference(from: part.centroid, to: other.centroid)
+                                                           : centroidDifference(from: other.centroid, to: part.centroid)))
                 }
             }
-            for position in rest.indices {
-                guard let plane = try planes[position].get() else { continue }
-                hyperplanes.store(cluster.node, candidates[rest[position]].node, plane)
-                certified.insert(rest[position])
+            guard !stored.isEmpty else { continue }
+            let directions = stored.flatMap { widened($0.normal) }
+            let restRanges = try parts.filter { $0.node != part.node }
+                .map { projectionRanges(try pointCache.points($0), along: directions) }
+            let planes = stored.indices.map { position -> SeparatingHyperplane? in
+                let (index, plane, normal) = stored[position]
+                let partIsLow = plane.lowNode == part.node
+                var lowMax = plane.lowMax, highMin = plane.highMin
+                for ranges in restRanges {
+                    if partIsLow { lowMax = max(lowMax, ranges[position].max) } else { highMin = min(highMin, ranges[position].min) }
+                }
+                return SeparatingHyperplane(normal: normal, lowNode: partIsLow ? cluster.node : candidates[index].node,
+                                            lowMax: lowMax, highMin: highMin, corral: plane.corral)
             }
-            state.withLock { $0.centroidCertificates += certified.count }
+            let holds = try certified(planes, for: stored.map { candidates[$0.index] }, cluster: points)
+            var reused = Set<Int>()
+            for (position, plane) in planes.enumerated() where holds[position] {
+                guard let plane else { continue }
+                hyperplanes.store(cluster.node, candidates[stored[position].index].node, plane)
+                reused.insert(stored[position].index)
+            }
+            state.withLock { [count = reused.count] in $0.reusedHyperplanes += count }
+            open.removeAll { reused.contains($0) }
         }
-        let restSet = Set(rest)
-        return candidates.indices.filter { (restSet.contains($0) && !certified.contains($0)) || cached(cluster, candidates[$0]) != nil }
-            .map { candidates[$0] }
+        // Pass 2: centroid-difference hyperplanes, `cluster` on the low side.
+        if !open.isEmpty, points.dimension > 0 {
+            let normals = open.map { centroidDifference(from: cluster.centroid, to: candidates[$0].centroid) }
+            let clusterRanges = projectionRanges(points, along: normals.flatMap(widened))
+            let others = open.map { candidates[$0] }
+            // The candidates' sides, in parallel (gathering their points where not cached).
+            let highMinima = LockedArray<Result<Double, Error>>(count: open.count, initial: .success(.infinity))
+            DispatchQueue.concurrentPerform(iterations: open.count) { position in
+                highMinima[position] = Result { projectionRange(try self.pointCache.points(others[position]), along: widened(normals[position])).min }
+            }
+            let planes = try open.indices.map { position in
+                SeparatingHyperplane(normal: normals[position], lowNode: cluster.node,
+                                     lowMax: clusterRanges[position].max, highMin: try highMinima[position].get())
+            }
+            let holds = try certified(planes, for: others, cluster: points)
+            var done = Set<Int>()
+            for (position, plane) in planes.enumerated() where holds[position] {
+                // Stored without its normal: the centroids of the two clusters give it back.
+                hyperplanes.store(cluster.node, others[position].node,
+                                  SeparatingHyperplane(normal: nil, lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin))
+                done.insert(open[position])
+            }
+            state.withLock { [count = done.count] in $0.centroidCertificates += count }
+            open.removeAll { done.contains($0) }
+        }
+        let undecided = Set(open)
+        return candidates.indices.filter { undecided.contains($0) || cached(cluster, candidates[$0]) != nil }.map { candidates[$0] }
+    }
+
+    /// Whether each hyperplane's margin (with extremes already computed) exceeds the overlap
+    /// tolerance of `cluster` and its candidate; nil planes do not hold.
+    private func certified(_ planes: [SeparatingHyperplane?], for others: [Cluster], cluster points: PointMatrix) throws -> [Bool] {
+        let holds = LockedArray<Result<Bool, Error>>(count: planes.count, initial: .success(false))
+        DispatchQueue.concurrentPerform(iterations: planes.count) { position in
+            holds[position] = Result {
+                guard let plane = planes[position], let normal = plane.normal else { return false }
+                let norm = euclideanNorm(normal)
+                guard norm > 0 else { return false }
+                let tolerance = self.tolerance(points, try self.pointCache.points(others[position]))
+                return (plane.highMin - plane.lowMax) / norm > tolerance
+            }
+        }
+        return try (0..<planes.count).map { try holds[$0].get() }
     }
 
     /// The overlap tolerance of a pair, from the largest point norm when known.

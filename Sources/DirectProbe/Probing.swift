@@ -166,7 +166,10 @@ public struct Prober {
             let candidates = spheres.intersecting(merged).compactMap { live[$0] }
             if try checker.overlapsAny(merged, parts: [first, second], candidates: candidates, records: false) {
                 engines[label]?.forbid(pair)
+                checker.forgetHyperplanes(of: [merged.node], with: candidates)
             } else {
+                // The parts are gone for good: only the merged cluster's hyperplanes are asked for again.
+                checker.forgetHyperplanes(of: [first.node, second.node], with: candidates)
                 accepted += 1
                 let kept = engines[label]!.merge(pair, centroid: merged.centroid)
                 let keptIndex = slotsOfLabel[label][kept]

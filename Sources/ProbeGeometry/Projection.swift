@@ -23,21 +23,23 @@ public func projectionRange(_ points: PointMatrix, along direction: [Double]) ->
     }
 }
 
-/// The largest value of `⟨direction, x⟩` over the points of `points`, for many directions at once.
+/// The smallest and largest value of `⟨direction, x⟩` over the points of `points`, for many
+/// directions at once.
 ///
 /// `directions` holds `directions.count / points.dimension` directions, row-major. Entry `j`
-/// of the result is ``projectionRange(_:along:)``'s `max` for direction `j`, up to the
-/// rounding of a different summation order (float64 throughout, from the float32
-/// coordinates): the products come from one `cblas_dgemm` per tile of 128 points, so a
-/// large cluster is read once for all its candidate hyperplanes instead of once for each.
+/// of the result is ``projectionRange(_:along:)`` for direction `j`, up to the rounding of a
+/// different summation order (float64 throughout, from the float32 coordinates): the
+/// products come from one `cblas_dgemm` per tile of 128 points, so a large cluster is read
+/// once for all its candidate hyperplanes instead of once for each.
 ///
 /// - Precondition: `points` is non-empty and `directions.count` is a multiple of `points.dimension > 0`.
-public func projectionMaxima(_ points: PointMatrix, along directions: [Double]) -> [Double] {
+public func projectionRanges(_ points: PointMatrix, along directions: [Double]) -> [(min: Double, max: Double)] {
     let d = points.dimension
     precondition(d > 0 && directions.count % d == 0, "ProbeGeometry: \(directions.count) direction values, points of \(d)")
     let k = directions.count / d
+    var minima = [Double](repeating: .infinity, count: k)
     var maxima = [Double](repeating: -.infinity, count: k)
-    guard k > 0 else { return maxima }
+    guard k > 0 else { return [] }
     let tileRows = 128
     var tile = [Double](repeating: 0, count: tileRows * d)
     var products = [Double](repeating: 0, count: tileRows * k)
@@ -58,10 +60,14 @@ public func projectionMaxima(_ points: PointMatrix, along directions: [Double]) 
                 }
             }
             for i in 0..<n {
-                for j in 0..<k { maxima[j] = max(maxima[j], products[i * k + j]) }
+                for j in 0..<k {
+                    let value = products[i * k + j]
+                    minima[j] = min(minima[j], value)
+                    maxima[j] = max(maxima[j], value)
+                }
             }
             start += n
         }
     }
-    return maxima
+    return (0..<k).map { (minima[$0], maxima[$0]) }
 }
