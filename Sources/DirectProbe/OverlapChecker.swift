@@ -103,12 +103,11 @@ final class OverlapChecker: Sendable {
             depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
         }
         var ordered = order.map { candidates[$0] }
-        let batched = usesCertificates && ordered.count >= OverlapChecker.batchCertificateMinimum
-        if batched {
+        if usesCertificates {
             ordered = try certifyInBatch(cluster, parts: parts, candidates: ordered)
         }
         return try firstOverlap(ordered.map { (cluster, $0) }, partsOf: { target, _ in target.node == cluster.node ? parts : [] },
-                                records: records, certificatesTried: batched, progress: nil) != nil
+                                records: records, certificatesTried: usesCertificates, progress: nil) != nil
     }
 
     /// Drops the stored hyperplanes between each of `nodes` and each of `others`.
@@ -120,9 +119,6 @@ final class OverlapChecker: Sendable {
         let otherNodes = others.map(\.node)
         for node in nodes { hyperplanes.remove(node, otherNodes) }
     }
-
-    /// Candidates from which one cluster's certificates are computed together (below, pair by pair).
-    static let batchCertificateMinimum = 4
 
     /// Proves `cluster` separable from as many `candidates` as the cheap certificates can, and
     /// returns the others in their order (with those whose verdict is cached).
@@ -140,22 +136,15 @@ final class OverlapChecker: Sendable {
         for part in parts.sorted(by: { ($0.count, $1.node) > ($1.count, $0.node) }) where !open.isEmpty {
             var stored: [(index: Int, plane: SeparatingHyperplane, normal: [Float])] = []
             for index in open {
-                let other = candidates[index]
-                guard let plane = hyperplanes.hyperplane(part.node, other.node) else { continue }
-                let partIsLow = plane.lowNode == part.node
-                if let normal = plane.normal {
-                    stored.append((index, plane, normal))
-                } else if other.centroid.count > 0, part.centroid.count == other.centroid.count {
-                    // The centroid difference of exactly these two clusters (the key's nodes).
-                    stored.append((index, plane, partIsLow ? centroidDifference(from: part.centroid, to: other.centroid)
-                                                           : centroidDifference(from: other.centroid, to: part.centroid)))
-                }
+                guard let plane = hyperplanes.hyperplane(part.node, candidates[index].node),
+                      let normal = normal(of: plane, part: part, other: candidates[index]) else { continue }
+                stored.append((index, plane, normal))
             }
             guard !stored.isEmpty else { continue }
             let directions = stored.flatMap { widened($0.normal) }
             let restRanges = try parts.filter { $0.node != part.node }
                 .map { projectionRanges(try pointCache.points($0), along: directions) }
-            let planes = stored.indices.map { position -> SeparatingHyperplane? in
+            let planes = stored.indices.map { position -> SeparatingHyperplane in
                 let (index, plane, normal) = stored[position]
                 let partIsLow = plane.lowNode == part.node
                 var lowMax = plane.lowMax, highMin = plane.highMin
@@ -168,7 +157,6 @@ final class OverlapChecker: Sendable {
             let holds = try certified(planes, for: stored.map { candidates[$0.index] }, cluster: points)
             var reused = Set<Int>()
             for (position, plane) in planes.enumerated() where holds[position] {
-                guard let plane else { continue }
                 hyperplanes.store(cluster.node, candidates[stored[position].index].node, plane)
                 reused.insert(stored[position].index)
             }
@@ -205,16 +193,16 @@ final class OverlapChecker: Sendable {
     }
 
     /// Whether each hyperplane's margin (with extremes already computed) exceeds the overlap
-    /// tolerance of `cluster` and its candidate; nil planes do not hold.
-    private func certified(_ planes: [SeparatingHyperplane?], for others: [Cluster], cluster points: PointMatrix) throws -> [Bool] {
+    /// tolerance of `cluster` and its candidate.
+    private func certified(_ planes: [SeparatingHyperplane], for others: [Cluster], cluster points: PointMatrix) throws -> [Bool] {
         let holds = LockedArray<Result<Bool, Error>>(count: planes.count, initial: .success(false))
         DispatchQueue.concurrentPerform(iterations: planes.count) { position in
             holds[position] = Result {
-                guard let plane = planes[position], let normal = plane.normal else { return false }
+                guard let normal = planes[position].normal else { return false }
                 let norm = euclideanNorm(normal)
                 guard norm > 0 else { return false }
                 let tolerance = self.tolerance(points, try self.pointCache.points(others[position]))
-                return (plane.highMin - plane.lowMax) / norm > tolerance
+                return (planes[position].highMin - planes[position].lowMax) / norm > tolerance
             }
         }
         return try (0..<planes.count).map { try holds[$0].get() }
@@ -347,18 +335,9 @@ final class OverlapChecker: Sendable {
     /// parts' points, as the hyperplane between `merged` and `other`; nil if none holds.
     private func reusedHyperplane(merged: Cluster, parts: [Cluster], other: Cluster, tolerance: Double) throws -> SeparatingHyperplane? {
         for part in parts {
-            guard let plane = hyperplanes.hyperplane(part.node, other.node) else { continue }
+            guard let plane = hyperplanes.hyperplane(part.node, other.node),
+                  let normal = normal(of: plane, part: part, other: other) else { continue }
             let partIsLow = plane.lowNode == part.node
-            let normal: [Float]
-            if let stored = plane.normal {
-                normal = stored
-            } else {
-                // The centroid difference of exactly these two clusters (the key's nodes).
-                let d = other.centroid.count
-                guard d > 0, part.centroid.count == d else { continue }
-                normal = partIsLow ? centroidDifference(from: part.centroid, to: other.centroid)
-                                   : centroidDifference(from: other.centroid, to: part.centroid)
-            }
             let direction = widened(normal)
             var lowMax = plane.lowMax, highMin = plane.highMin
             for rest in parts where rest.node != part.node {
@@ -371,6 +350,17 @@ final class OverlapChecker: Sendable {
             }
         }
         return nil
+    }
+
+    /// The normal of a stored hyperplane between `part` and `other`; one kept as a centroid
+    /// difference is given back from the two clusters' centroids (nil if they are not known).
+    private func normal(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> [Float]? {
+        if let stored = plane.normal { return stored }
+        // The centroid difference of exactly these two clusters (the key's nodes).
+        let d = other.centroid.count
+        guard d > 0, part.centroid.count == d else { return nil }
+        return plane.lowNode == part.node ? centroidDifference(from: part.centroid, to: other.centroid)
+                                          : centroidDifference(from: other.centroid, to: part.centroid)
     }
 
     /// The hyperplane with this normal between `low` and `high`, if its margin over every

@@ -37,9 +37,9 @@ public func projectionRanges(_ points: PointMatrix, along directions: [Double]) 
     let d = points.dimension
     precondition(d > 0 && directions.count % d == 0, "ProbeGeometry: \(directions.count) direction values, points of \(d)")
     let k = directions.count / d
+    guard k > 0 else { return [] }
     var minima = [Double](repeating: .infinity, count: k)
     var maxima = [Double](repeating: -.infinity, count: k)
-    guard k > 0 else { return [] }
     let tileRows = 128
     var tile = [Double](repeating: 0, count: tileRows * d)
     var products = [Double](repeating: 0, count: tileRows * k)
