@@ -38,17 +38,22 @@ public struct Predictor {
         let d = test.dimension
         let matrix = test.matrix
         // One cluster at a time: its points are gathered once (with their Gram matrix, see
-        // PointHull) and every test point is measured against it, so memory holds one cluster.
+        // PointHull) and the test points are measured against it in blocks (one matrix product
+        // per block and step, see PointHull.distances), so memory holds one cluster.
+        let blockRows = 64
+        let blocks = (test.count + blockRows - 1) / blockRows
         var distances: [[Double]] = []
         distances.reserveCapacity(clusters.count)
         for (index, cluster) in clusters.enumerated() {
             let hull = PointHull(try geometry.pointMatrix(cluster.members).summarized())
-            distances.append(try parallelMap(test.count, threads: threads) { row -> Double in
-                var point = [Float](repeating: 0, count: d)
-                try point.withUnsafeMutableBufferPointer { try matrix.readRows(row..<(row + 1), into: $0) }
-                let solved = hull.distance(to: point, relativeAccuracy: 1e-7)
-                return solved.verdict == .overlapping ? 0 : solved.upperBound
-            })
+            let measured = try parallelMap(blocks, threads: threads) { block -> [Double] in
+                let rows = (block * blockRows)..<min(test.count, (block + 1) * blockRows)
+                var values = [Float](repeating: 0, count: rows.count * d)
+                try values.withUnsafeMutableBufferPointer { try matrix.readRows(rows, into: $0) }
+                return hull.distances(to: PointMatrix(count: rows.count, dimension: d, values: values), relativeAccuracy: 1e-7)
+                    .map { $0.verdict == .overlapping ? 0 : $0.upperBound }
+            }
+            distances.append(measured.flatMap { $0 })
             bar?.update(Double((index + 1) * test.count))
         }
         let rankings = (0..<test.count).map { row -> [(cluster: Int, distance: Double)] in

@@ -6,14 +6,15 @@ import CBLAS
 /// Test-set prediction asks for the distance of every test point to every cluster's hull.
 /// Wolfe's method needs inner products between the hull's points and the current point
 /// only: with `G = A'A'ᵀ` (the points centred on their mean, float64) kept, and
-/// `v = A'p'` computed once per query (one pass over the points), each iteration costs
-/// O(k·s) for k points and a corral of s vertices instead of O(k·d). The corral keeps the
-/// Cholesky factor of its bordered Gram matrix (the R of the QR factorisation that
-/// ``hullDistance(_:_:relativeAccuracy:)``'s corral keeps, without its Q).
+/// `v = A'p'` computed once per query (for a batch of queries, one matrix product), each
+/// iteration costs O(k·s) for k points and a corral of s vertices instead of O(k·d). The
+/// corral keeps the Cholesky factor of its bordered Gram matrix (`TriangularFactor`, as the
+/// general solver's fast corral does).
 ///
 /// The answer is certified in coordinate space like the general solver's: the upper bound is
 /// the distance of the explicit convex combination, the lower bound the margin of the
-/// hyperplane normal to it over every point, both recomputed from the float32 points. When
+/// hyperplane normal to it over every point, both recomputed from the points (the margins
+/// of a batch in one matrix product with the centred points). When
 /// rounding in the Gram space keeps them from meeting the requested accuracy, the query
 /// falls back to ``pointDistance(_:to:relativeAccuracy:)``, so the result is always that
 /// solver's quality. Immutable after creation; safe to query from several threads.
@@ -74,194 +75,209 @@ public final class PointHull: Sendable {
     /// The distance from `p` to the hull (0 inside), as ``pointDistance(_:to:relativeAccuracy:)``.
     public func distance(to p: [Float], relativeAccuracy: Double = 1e-6) -> HullSeparation {
         precondition(p.count == dimension, "ProbeGeometry: point of dimension \(p.count), hull of \(dimension)")
-        if !gram.isEmpty, let solved = solveInGramSpace(p, relativeAccuracy: max(relativeAccuracy, 1e-12)) { return solved }
-        return pointDistance(points, to: p, relativeAccuracy: relativeAccuracy)
+        return distances(to: PointMatrix(count: 1, dimension: dimension, values: p), relativeAccuracy: relativeAccuracy)[0]
     }
 
-    /// Wolfe's method on the Gram matrix; nil when the certified bounds miss the accuracy.
-    private func solveInGramSpace(_ p: [Float], relativeAccuracy: Double) -> HullSeparation? {
-        let k = count, d = dimension
-        // p' = p − c and v = A'p'.
-        let shifted = (0..<d).map { Double(p[$0]) - centroid[$0] }
-        let pp = shifted.reduce(0) { $0 + $1 * $1 }
-        // One product per point, by hand: callers run many queries on several threads, where
-        // BLAS's own threads would only contend for the same cores.
-        var v = [Double](repeating: 0, count: k)
-        centred.withUnsafeBufferPointer { a in
-            shifted.withUnsafeBufferPointer { x in
-                for i in 0..<k { v[i] = dot(a.baseAddress! + i * d, x.baseAddress!, d) }
-            }
+    /// The distance from each point of `queries` to the hull (0 inside), in order, each as
+    /// ``distance(to:relativeAccuracy:)`` gives it.
+    ///
+    /// The two products over the hull's points that every query needs (its inner products
+    /// with the points, and its certificate's margins) are made for all queries at once, as
+    /// matrix products (`dgemm`). Single-threaded: BLAS's own threads would only contend with
+    /// the caller's, which runs several batches at once.
+    public func distances(to queries: PointMatrix, relativeAccuracy: Double = 1e-6) -> [HullSeparation] {
+        precondition(queries.dimension == dimension, "ProbeGeometry: points of dimension \(queries.dimension), hull of \(dimension)")
+        let m = queries.count, k = count, d = dimension
+        guard m > 0 else { return [] }
+        guard !gram.isEmpty else {
+            return (0..<m).map { pointDistance(points, to: Array(queries.point($0)), relativeAccuracy: relativeAccuracy) }
         }
-        let scale = max(largestNorm, p.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot())
-        let tolerance = overlapTolerance(scale: scale)
-        // H(i, j) = ⟨a_i − p, a_j − p⟩, bordered with c (the squared spread, as in Corral).
-        let border = max(radius * radius, pp, Double.leastNormalMagnitude)
-        func h(_ i: Int, _ j: Int) -> Double { gram[i * k + j] - v[i] - v[j] + pp }
-
-        var corral = CholeskyCorral(border: border)
-        // Start from the point nearest to p along the centroid direction: argmin_i ⟨a_i − c, c − p⟩.
-        var start = 0
-        for i in 1..<k where -v[i] < -v[start] { start = i }
-        _ = corral.append(start, column: [h(start, start)])
-        corral.weights = [1]
-        var g = [Double](repeating: 0, count: k)   // g = G λ − v (over the corral's support)
-        var iterations = 0
-        let iterationLimit = 50 * (min(k, d) + 2) + 1000
-        while true {
-            for i in 0..<k {
-                var sum = -v[i]
-                for (slot, j) in corral.indices.enumerated() { sum += corral.weights[slot] * gram[i * k + j] }
-                g[i] = sum
-            }
-            var lambdaG = 0.0, lambdaV = 0.0
-            for (slot, j) in corral.indices.enumerated() {
-                lambdaG += corral.weights[slot] * g[j]
-                lambdaV += corral.weights[slot] * v[j]
-            }
-            let xx = max(0, lambdaG - lambdaV + pp)
-            var best = 0
-            for i in 1..<k where g[i] < g[best] { best = i }
-            let gap = lambdaG - g[best]
-            let upper = xx.squareRoot()
-            iterations += 1
-            if upper <= tolerance { break }
-            let lower = (xx - gap) / upper
-            if lower > 0 && upper - lower <= relativeAccuracy * upper { break }
-            if gap <= 1e-13 * (xx + border) || corral.indices.contains(best) || iterations >= iterationLimit { break }
-            let column = corral.indices.map { h($0, best) } + [h(best, best)]
-            guard corral.append(best, column: column), corral.minorCycle() else { break }
-        }
-        return certify(p, corral: corral, tolerance: tolerance, relativeAccuracy: relativeAccuracy, iterations: iterations)
-    }
-
-    /// Recomputes the bounds from the points for the corral's convex combination.
-    private func certify(_ p: [Float], corral: CholeskyCorral, tolerance: Double, relativeAccuracy: Double,
-                         iterations: Int) -> HullSeparation? {
-        let d = dimension
-        var x = [Double](repeating: 0, count: d)   // x = Σ λ a_j − p
-        for (slot, j) in corral.indices.enumerated() {
-            let row = points.point(j)
-            let w = corral.weights[slot]
+        let accuracy = max(relativeAccuracy, 1e-12)
+        // The queries centred on the hull's centroid, p' = p − c, and V = P'A'ᵀ (row r: v = A'p').
+        var shifted = [Double](repeating: 0, count: m * d)
+        for r in 0..<m {
             var t = 0
-            for value in row {
-                x[t] += w * Double(value)
+            for value in queries.point(r) {
+                shifted[r * d + t] = Double(value) - centroid[t]
                 t += 1
             }
         }
-        for t in 0..<d { x[t] -= Double(p[t]) }
-        let upper = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let weights = corral.indices.enumerated().map { (index: $0.element, weight: corral.weights[$0.offset]) }
-            .sorted { $0.index < $1.index }
-        if upper <= tolerance {
-            return HullSeparation(upperBound: upper, lowerBound: 0, weightsA: weights, weightsB: [(0, 1)], normal: [], offset: 0,
-                                  verdict: .overlapping, iterations: iterations, fullPasses: 1, tolerance: tolerance)
+        var products = [Double](repeating: 0, count: m * k)
+        multiplyByPoints(shifted, rows: m, into: &products)
+
+        var results = [HullSeparation?](repeating: nil, count: m)
+        // Normals of the queries still to certify, one row each, and their queries.
+        var normals: [Double] = []
+        var pending: [(query: Int, corral: CholeskyCorral, upper: Double, iterations: Int, tolerance: Double)] = []
+        for r in 0..<m {
+            let p = queries.point(r)
+            let pp = (0..<d).reduce(0.0) { $0 + shifted[r * d + $1] * shifted[r * d + $1] }
+            let scale = max(largestNorm, p.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot())
+            let tolerance = overlapTolerance(scale: scale)
+            let (corral, iterations) = products.withUnsafeBufferPointer {
+                solveInGramSpace(v: $0.baseAddress! + r * k, pp: pp, tolerance: tolerance, relativeAccuracy: accuracy)
+            }
+            // x = Σ λ a_j − p from the float32 points: the upper bound is its length.
+            var x = [Double](repeating: 0, count: d)
+            for (slot, j) in corral.indices.enumerated() {
+                let w = corral.weights[slot]
+                var t = 0
+                for value in points.point(j) {
+                    x[t] += w * Double(value)
+                    t += 1
+                }
+            }
+            var t = 0
+            for value in p {
+                x[t] -= Double(value)
+                t += 1
+            }
+            let upper = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if upper <= tolerance {
+                results[r] = HullSeparation(upperBound: upper, lowerBound: 0, weightsA: corral.sortedWeights, weightsB: [(0, 1)],
+                                            normal: [], offset: 0, verdict: .overlapping, iterations: iterations,
+                                            fullPasses: 1, tolerance: tolerance)
+            } else {
+                normals.append(contentsOf: x.map { $0 / upper })
+                pending.append((r, corral, upper, iterations, tolerance))
+            }
         }
-        let normal = x.map { $0 / upper }
-        let pointProduct = zip(normal, p).reduce(0) { $0 + $1.0 * Double($1.1) }
-        let minimum = points.withRows { rows in normal.withUnsafeBufferPointer { rows.minimum(along: $0.baseAddress!).value } }
-        let lower = minimum - pointProduct
-        guard lower > tolerance, upper - lower <= relativeAccuracy * upper else { return nil }
-        return HullSeparation(upperBound: upper, lowerBound: lower, weightsA: weights, weightsB: [(0, 1)], normal: normal,
-                              offset: -(minimum + pointProduct) / 2, verdict: .separable, iterations: iterations,
-                              fullPasses: 1, tolerance: tolerance)
+        // The certificates: the margin of the hyperplane normal to x over every point,
+        // min_i ⟨a_i, n⟩ − ⟨p, n⟩ = min_i ⟨a_i − c, n⟩ − ⟨p − c, n⟩.
+        var margins = [Double](repeating: 0, count: pending.count * k)
+        multiplyByPoints(normals, rows: pending.count, into: &margins)
+        for (row, query) in pending.enumerated() {
+            let r = query.query
+            var minimum = Double.infinity
+            for i in 0..<k { minimum = min(minimum, margins[row * k + i]) }
+            var shiftedProduct = 0.0, centroidProduct = 0.0, pointProduct = 0.0
+            var t = 0
+            for value in queries.point(r) {
+                let n = normals[row * d + t]
+                shiftedProduct += n * shifted[r * d + t]
+                centroidProduct += n * centroid[t]
+                pointProduct += n * Double(value)
+                t += 1
+            }
+            let lower = minimum - shiftedProduct
+            guard lower > query.tolerance, query.upper - lower <= accuracy * query.upper else {
+                results[r] = pointDistance(points, to: Array(queries.point(r)), relativeAccuracy: relativeAccuracy)
+                continue
+            }
+            let pointMinimum = minimum + centroidProduct
+            results[r] = HullSeparation(upperBound: query.upper, lowerBound: lower, weightsA: query.corral.sortedWeights,
+                                        weightsB: [(0, 1)], normal: Array(normals[(row * d)..<(row * d + d)]),
+                                        offset: -(pointMinimum + pointProduct) / 2, verdict: .separable,
+                                        iterations: query.iterations, fullPasses: 1, tolerance: query.tolerance)
+        }
+        return results.map { $0! }
+    }
+
+    /// `out = X·A'ᵀ` for `rows` row vectors X (row-major, `dimension` each): each row's inner
+    /// products with the centred points.
+    private func multiplyByPoints(_ x: [Double], rows: Int, into out: inout [Double]) {
+        guard rows > 0 else { return }
+        let k = count, d = dimension
+        x.withUnsafeBufferPointer { x in
+            centred.withUnsafeBufferPointer { a in
+                out.withUnsafeMutableBufferPointer { out in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(k), Int32(d), 1,
+                                x.baseAddress, Int32(d), a.baseAddress, Int32(d), 0, out.baseAddress, Int32(k))
+                }
+            }
+        }
+    }
+
+    /// Wolfe's method on the Gram matrix for one query, given `v = A'p'` and `pp = ‖p'‖²`:
+    /// the corral at the nearest point found, and the number of iterations.
+    private func solveInGramSpace(v: UnsafePointer<Double>, pp: Double, tolerance: Double,
+                                  relativeAccuracy: Double) -> (corral: CholeskyCorral, iterations: Int) {
+        let k = count, d = dimension
+        // H(i, j) = ⟨a_i − p, a_j − p⟩, bordered with c (the squared spread, as in Corral).
+        let border = max(radius * radius, pp, Double.leastNormalMagnitude)
+        return gram.withUnsafeBufferPointer { gramBuffer in
+            let gram = gramBuffer.baseAddress!
+            func h(_ i: Int, _ j: Int) -> Double { gram[i * k + j] - v[i] - v[j] + pp }
+
+            var corral = CholeskyCorral(border: border)
+            // Start from the point nearest to p along the centroid direction: argmin_i ⟨a_i − c, c − p⟩.
+            var start = 0
+            for i in 1..<k where -v[i] < -v[start] { start = i }
+            _ = corral.append(start, column: [h(start, start)])
+            corral.weights = [1]
+            var g = [Double](repeating: 0, count: k)   // g = G λ − v (over the corral's support)
+            var iterations = 0
+            let iterationLimit = 50 * (min(k, d) + 2) + 1000
+            while true {
+                // Row by row of G (symmetric), so that the inner loop runs over contiguous memory.
+                g.withUnsafeMutableBufferPointer { g in
+                    for i in 0..<k { g[i] = -v[i] }
+                    for (slot, j) in corral.indices.enumerated() {
+                        let w = corral.weights[slot]
+                        let row = gram + j * k
+                        for i in 0..<k { g[i] += w * row[i] }
+                    }
+                }
+                var lambdaG = 0.0, lambdaV = 0.0
+                for (slot, j) in corral.indices.enumerated() {
+                    lambdaG += corral.weights[slot] * g[j]
+                    lambdaV += corral.weights[slot] * v[j]
+                }
+                let xx = max(0, lambdaG - lambdaV + pp)
+                var best = 0
+                for i in 1..<k where g[i] < g[best] { best = i }
+                let gap = lambdaG - g[best]
+                let upper = xx.squareRoot()
+                iterations += 1
+                if upper <= tolerance { break }
+                let lower = (xx - gap) / upper
+                if lower > 0 && upper - lower <= relativeAccuracy * upper { break }
+                if gap <= 1e-13 * (xx + border) || corral.indices.contains(best) || iterations >= iterationLimit { break }
+                let column = corral.indices.map { h($0, best) } + [h(best, best)]
+                guard corral.append(best, column: column), minorCycle(&corral) else { break }
+            }
+            return (corral, iterations)
+        }
     }
 }
 
 /// Wolfe's corral in Gram space: point indices with convex weights and the upper-triangular
 /// Cholesky factor R of `c·11ᵀ + H` over them (H the Gram matrix of the vertices a_j − p).
-private struct CholeskyCorral {
+private struct CholeskyCorral: AffineCorral {
     let border: Double
     private(set) var indices: [Int] = []
     var weights: [Double] = []
-    /// R column by column: column q holds rows 0...q.
-    private var r: [[Double]] = []
+    private var r = TriangularFactor()
 
     init(border: Double) { self.border = border }
+
+    var size: Int { indices.count }
+
+    /// The vertices with their weights, by increasing point index.
+    var sortedWeights: [HullSeparation.Weight] {
+        indices.enumerated().map { (index: $0.element, weight: weights[$0.offset]) }.sorted { $0.index < $1.index }
+    }
 
     /// Appends vertex `index` given `column` = H(existing..., index) followed by H(index, index);
     /// false if it is affinely dependent on the corral within rounding.
     mutating func append(_ index: Int, column: [Double]) -> Bool {
-        let s = indices.count
-        // Solve Rᵀ y = (c + H(:, new)) for the existing part.
-        var y = [Double](repeating: 0, count: s)
-        for q in 0..<s {
-            var sum = border + column[q]
-            for t in 0..<q { sum -= r[q][t] * y[t] }
-            y[q] = sum / r[q][q]
-        }
-        let diagonal = border + column[s]
-        let rest = diagonal - y.reduce(0) { $0 + $1 * $1 }
-        guard rest > 1e-20 * diagonal else { return false }
-        r.append(y + [rest.squareRoot()])
+        guard r.append(column.map { border + $0 }, dependenceTolerance: 1e-20) else { return false }
         indices.append(index)
         weights.append(0)
         return true
     }
 
-    /// Removes the vertex at `position`, restoring the triangular factor with Givens rotations.
     mutating func remove(at position: Int) {
-        r.remove(at: position)
-        // Columns from `position` on have one entry below the diagonal: rotate rows (q, q+1).
-        for q in position..<r.count {
-            let a = r[q][q], b = r[q][q + 1]
-            let h = (a * a + b * b).squareRoot()
-            let cs = a / h, sn = b / h
-            for col in q..<r.count {
-                let x = r[col][q], y = r[col][q + 1]
-                r[col][q] = cs * x + sn * y
-                r[col][q + 1] = cs * y - sn * x
-            }
-            r[q].removeLast()   // the entry below the diagonal is now zero
-        }
+        r.remove(at: position) { _, _, _ in }
         indices.remove(at: position)
         weights.remove(at: position)
     }
 
     /// The affine minimiser's weights: u = (RᵀR)⁻¹ 1, normalised.
     func affineMinimizer() -> [Double]? {
-        let s = indices.count
-        var y = [Double](repeating: 0, count: s)
-        for q in 0..<s {
-            var sum = 1.0
-            for t in 0..<q { sum -= r[q][t] * y[t] }
-            y[q] = sum / r[q][q]
-        }
-        var u = [Double](repeating: 0, count: s)
-        for q in stride(from: s - 1, through: 0, by: -1) {
-            var sum = y[q]
-            for col in (q + 1)..<max(q + 1, s) { sum -= r[col][q] * u[col] }
-            u[q] = sum / r[q][q]
-        }
+        let u = r.solve(r.solveTransposed([Double](repeating: 1, count: size)))
         let total = u.reduce(0, +)
         guard total.isFinite, total != 0 else { return nil }
         return u.map { $0 / total }
-    }
-
-    /// Moves the weights to the affine minimiser, dropping vertices on the way, as in Wolfe's
-    /// minor cycle; false if rounding left no meaningful minimiser.
-    mutating func minorCycle() -> Bool {
-        while true {
-            guard let alpha = affineMinimizer() else { return false }
-            if alpha.allSatisfy({ $0 > 0 }) {
-                weights = alpha
-                return true
-            }
-            var theta = 1.0
-            var leaving = -1
-            for q in 0..<indices.count where alpha[q] <= 0 {
-                let lambda = weights[q]
-                let step = lambda - alpha[q] > 0 ? lambda / (lambda - alpha[q]) : 0
-                if step < theta || leaving < 0 {
-                    theta = step
-                    leaving = q
-                }
-            }
-            for q in 0..<indices.count { weights[q] = theta * alpha[q] + (1 - theta) * weights[q] }
-            weights[leaving] = 0
-            for q in stride(from: indices.count - 1, through: 0, by: -1) where !(weights[q] > 0) { remove(at: q) }
-            guard !indices.isEmpty else { return false }
-            let total = weights.reduce(0, +)
-            weights = weights.map { $0 / total }
-        }
     }
 }

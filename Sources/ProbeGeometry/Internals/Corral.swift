@@ -24,11 +24,7 @@ struct Corral {
     /// its length is treated as affinely dependent.
     static let dependenceTolerance = 1e-12
 
-    private(set) var size = 0
-    private(set) var indexA: [Int] = []
-    private(set) var indexB: [Int] = []
-    /// Convex weights λ of the current point x = Σ λ_p v_p.
-    var weights: [Double] = []
+    var list = VertexList()
 
     /// Length of a bordered column, `dimension + 1`.
     private let height: Int
@@ -36,19 +32,13 @@ struct Corral {
     private var columns: [Double] = []
     /// The orthonormal columns of Q, one after another.
     private var q: [Double] = []
-    /// Upper-triangular R, column-major with stride `capacity`: R[row, col] = r[col·capacity + row].
-    private var r: [Double] = []
-    private var capacity = 0
+    /// Upper-triangular R.
+    private var r = TriangularFactor()
 
     init(dimension: Int, shift: Double) {
         self.dimension = dimension
         self.border = shift.squareRoot()
         self.height = dimension + 1
-    }
-
-    func contains(_ i: Int, _ j: Int) -> Bool {
-        for p in 0..<size where indexA[p] == i && indexB[p] == j { return true }
-        return false
     }
 
     /// x = Σ λ_p v_p.
@@ -61,16 +51,6 @@ struct Corral {
             }
         }
         return x
-    }
-
-    private mutating func grow() {
-        let newCapacity = max(8, capacity * 2)
-        var newR = [Double](repeating: 0, count: newCapacity * newCapacity)
-        for c in 0..<size {
-            for row in 0...c { newR[c * newCapacity + row] = r[c * capacity + row] }
-        }
-        r = newR
-        capacity = newCapacity
     }
 
     /// Appends vertex `v` = a_i − b_j with weight 0; false (and no change) if `v` is
@@ -99,54 +79,32 @@ struct Corral {
         let rho = dot(w, w).squareRoot()
         guard rho > Corral.dependenceTolerance * length else { return false }
 
-        if k == capacity { grow() }
-        for p in 0..<k { r[k * capacity + p] = coefficients[p] }
-        r[k * capacity + k] = rho
+        r.append(computed: coefficients + [rho])
         q.append(contentsOf: w.map { $0 / rho })
         columns.append(contentsOf: b)
-        indexA.append(i)
-        indexB.append(j)
-        weights.append(0)
-        size += 1
+        list.append(i, j)
         return true
     }
 
     /// Removes the vertex at position `p`, restoring the factorisation with Givens rotations.
     mutating func remove(at p: Int) {
-        let k = size, n = capacity, m = height
-        // Raw pointers: this runs once per dropped vertex over O(k²) entries of R, and the
-        // rotations of R stride through memory, where bounds checks cost the most.
-        r.withUnsafeMutableBufferPointer { r in
-            // R without column p is upper Hessenberg from column p on.
-            for c in p..<(k - 1) {
-                for row in 0...(c + 1) { r[c * n + row] = r[(c + 1) * n + row] }
-            }
-            q.withUnsafeMutableBufferPointer { q in
-                for i in p..<(k - 1) {
-                    let a = r[i * n + i], b = r[i * n + i + 1]
-                    let h = (a * a + b * b).squareRoot()
-                    let cs = a / h, sn = b / h
-                    for c in i..<(k - 1) {
-                        let x = r[c * n + i], y = r[c * n + i + 1]
-                        r[c * n + i] = cs * x + sn * y
-                        r[c * n + i + 1] = cs * y - sn * x
-                    }
-                    r[i * n + i + 1] = 0
-                    let qi = i * m, qj = (i + 1) * m
-                    for t in 0..<m {
-                        let x = q[qi + t], y = q[qj + t]
-                        q[qi + t] = cs * x + sn * y
-                        q[qj + t] = cs * y - sn * x
-                    }
+        let k = size, m = height
+        var rotations: [(row: Int, cos: Double, sin: Double)] = []
+        r.remove(at: p) { rotations.append(($0, $1, $2)) }
+        // The same rotations of Q's columns (i, i + 1), in the same order.
+        q.withUnsafeMutableBufferPointer { q in
+            for (i, cs, sn) in rotations {
+                let qi = i * m, qj = (i + 1) * m
+                for t in 0..<m {
+                    let x = q[qi + t], y = q[qj + t]
+                    q[qi + t] = cs * x + sn * y
+                    q[qj + t] = cs * y - sn * x
                 }
             }
         }
         q.removeSubrange((k - 1) * m..<k * m)
         columns.removeSubrange(p * m..<(p + 1) * m)
-        indexA.remove(at: p)
-        indexB.remove(at: p)
-        weights.remove(at: p)
-        size -= 1
+        list.remove(at: p)
     }
 
     /// The affine weights α (Σα = 1) of the minimum-norm point of the corral's affine hull,
@@ -154,7 +112,7 @@ struct Corral {
     func affineMinimizer() -> [Double]? {
         let k = size, m = height
         // u = R⁻¹ Qᵀ e₀; Qᵀ e₀ is the first entry of every column of Q.
-        var u = solve((0..<k).map { q[$0 * m] })
+        var u = r.solve((0..<k).map { q[$0 * m] })
         // One step of refinement on the residual e₀ − B u, which is computed from the
         // vertices themselves and so corrects the drift of Q and R over many updates.
         var residual = [Double](repeating: 0, count: m)
@@ -169,30 +127,11 @@ struct Corral {
                 }
             }
         }
-        let correction = solve(projected)
+        let correction = r.solve(projected)
         for p in 0..<k { u[p] += correction[p] }
         let total = u.reduce(0, +)
         guard total > 0, total.isFinite else { return nil }
         return u.map { $0 / total }
-    }
-
-    /// Solves R u = z by back substitution.
-    private func solve(_ z: [Double]) -> [Double] {
-        let k = size, n = capacity
-        var u = z
-        // Column by column: R is stored by columns, so each update reads one column
-        // contiguously (a row-wise sweep would stride through memory by `capacity`).
-        r.withUnsafeBufferPointer { r in
-            u.withUnsafeMutableBufferPointer { u in
-                guard let r = r.baseAddress, let u = u.baseAddress else { return }
-                for column in stride(from: k - 1, through: 0, by: -1) {
-                    let value = u[column] / r[column * n + column]
-                    u[column] = value
-                    axpy(-value, r + column * n, u, column)
-                }
-            }
-        }
-        return u
     }
 }
 

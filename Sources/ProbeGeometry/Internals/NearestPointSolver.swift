@@ -29,22 +29,55 @@ public func overlapTolerance(scale: Double) -> Double {
     1e-7 * max(scale, 1e-30)
 }
 
+/// Which corrals a solve runs on.
+enum CorralChoice {
+    /// The fast GramCorral, resumed on the QR corral where it ends inconclusive: the default.
+    case fastThenQR
+    /// The QR corral alone (what the default falls back to; tests compare the two).
+    case qrOnly
+}
+
 func solveNearestPoints(
     _ a: PointMatrix, _ b: PointMatrix, rule: StopRule, policy: WorkingSetPolicy = .standard,
-    warmStart: [CorralVertex] = []
+    warmStart: [CorralVertex] = [], corrals: CorralChoice = .fastThenQR
 ) -> HullSeparation {
     precondition(
         a.dimension == b.dimension,
         "ProbeGeometry: point sets of dimension \(a.dimension) and \(b.dimension)")
     return a.withRows { rowsA in
         b.withRows { rowsB in
-            NearestPointSolver(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary, rule: rule, policy: policy)
-                .run(warmStart: warmStart)
+            func solve<C: WolfeCorral>(_: C.Type, from start: [CorralVertex]) -> HullSeparation {
+                NearestPointSolver<C>(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary, rule: rule, policy: policy)
+                    .run(warmStart: start)
+            }
+            if case .qrOnly = corrals { return solve(Corral.self, from: warmStart) }
+            // The fast corral first; where it ends without a conclusive answer (rounding in its
+            // factor, see GramCorral.swift), the QR corral resumes from its nearest points.
+            let fast = solve(GramCorral.self, from: warmStart)
+            if fast.isConclusive(under: rule) { return fast }
+            var resumed = solve(Corral.self, from: fast.corral)
+            resumed.iterations += fast.iterations
+            resumed.fullPasses += fast.fullPasses
+            return resumed
         }
     }
 }
 
-private struct NearestPointSolver {
+extension HullSeparation {
+    /// Whether this result settles what `rule` asks: overlap shown by two convex combinations
+    /// within the tolerance, or separation by a margin above it (for a distance, also within
+    /// the relative accuracy).
+    func isConclusive(under rule: StopRule) -> Bool {
+        if upperBound <= tolerance { return true }
+        guard lowerBound > tolerance else { return false }
+        switch rule {
+        case .decision: return true
+        case .accuracy(let relative): return upperBound - lowerBound <= relative * upperBound
+        }
+    }
+}
+
+private struct NearestPointSolver<CorralType: WolfeCorral> {
     let a: RowSet
     let b: RowSet
     let dimension: Int
@@ -86,7 +119,7 @@ private struct NearestPointSolver {
 
     /// What the iterations change.
     private struct State {
-        var corral: Corral
+        var corral: CorralType
         /// The best lower bound of a full pass, with its hyperplane.
         var best = (lower: -Double.infinity, normal: [Double](), offset: 0.0)
         /// The nearest pair seen; Wolfe's ‖x‖ decreases, but rounding may break that.
@@ -168,7 +201,7 @@ private struct NearestPointSolver {
         let spread = radiusA + radiusB
         let shift = spread > 0 ? spread * spread : max(firstNormSquared, Double.leastNormalMagnitude)
 
-        var corral = Corral(dimension: d, shift: shift)
+        var corral = CorralType(dimension: d, shift: shift)
         if !startCorral(&corral, from: warmStart) {
             _ = corral.append(firstVertex, indexA: first.0, indexB: first.1)
             corral.weights = [1]
@@ -349,7 +382,7 @@ private struct NearestPointSolver {
     /// false, leaving the corral empty, when none is usable. The point Σλv is then a convex
     /// combination of vertices of A − B, as Wolfe's iterations require; it need not be the
     /// corral's affine minimiser (the first minor cycle moves towards that).
-    private func startCorral(_ corral: inout Corral, from warmStart: [CorralVertex]) -> Bool {
+    private func startCorral(_ corral: inout CorralType, from warmStart: [CorralVertex]) -> Bool {
         var weights: [Double] = []
         for vertex in warmStart
         where vertex.indexA >= 0 && vertex.indexA < a.count && vertex.indexB >= 0 && vertex.indexB < b.count
@@ -366,38 +399,6 @@ private struct NearestPointSolver {
         }
         corral.weights = weights.map { $0 / total }
         return true
-    }
-
-    /// Moves the weights to the affine minimiser of the corral, dropping vertices on the way;
-    /// false if rounding left no meaningful minimiser (the weights stay convex).
-    private func minorCycle(_ corral: inout Corral) -> Bool {
-        while true {
-            guard let alpha = corral.affineMinimizer() else { return false }
-            if alpha.allSatisfy({ $0 > 0 }) {
-                corral.weights = alpha
-                return true
-            }
-            // Step from λ towards α until the first weight reaches zero.
-            var theta = 1.0
-            var leaving = -1
-            for p in 0..<corral.size where alpha[p] <= 0 {
-                let lambda = corral.weights[p]
-                let step = lambda - alpha[p] > 0 ? lambda / (lambda - alpha[p]) : 0
-                if step < theta || leaving < 0 {
-                    theta = step
-                    leaving = p
-                }
-            }
-            var weights = corral.weights
-            for p in 0..<corral.size { weights[p] = theta * alpha[p] + (1 - theta) * weights[p] }
-            weights[leaving] = 0
-            corral.weights = weights
-            for p in stride(from: corral.size - 1, through: 0, by: -1) where !(corral.weights[p] > 0) {
-                corral.remove(at: p)
-            }
-            let total = corral.weights.reduce(0, +)
-            corral.weights = corral.weights.map { $0 / total }
-        }
     }
 }
 

@@ -1,0 +1,104 @@
+// The triangular factor both corrals keep (see Corral.swift and GramCorral.swift).
+
+/// An upper-triangular factor R that grows by columns and loses columns, column-major with
+/// stride `capacity`: R[row, col] = storage[col·capacity + row].
+struct TriangularFactor {
+    private(set) var size = 0
+    private var storage: [Double] = []
+    private var capacity = 0
+
+    private mutating func grow() {
+        let newCapacity = max(8, capacity * 2)
+        var newStorage = [Double](repeating: 0, count: newCapacity * newCapacity)
+        for c in 0..<size {
+            for row in 0...c { newStorage[c * newCapacity + row] = storage[c * capacity + row] }
+        }
+        storage = newStorage
+        capacity = newCapacity
+    }
+
+    /// Appends the column that makes RᵀR gain `column` (its entries against the existing
+    /// columns, then its diagonal); false (and no change) when the new diagonal entry, squared,
+    /// is at most `dependenceTolerance` times `column`'s last entry.
+    mutating func append(_ column: [Double], dependenceTolerance: Double) -> Bool {
+        let k = size
+        let z = solveTransposed(Array(column[0..<k]))
+        let diagonal = column[k]
+        let rest = diagonal - z.reduce(0) { $0 + $1 * $1 }
+        guard diagonal > 0, rest > dependenceTolerance * diagonal else { return false }
+        append(computed: z + [rest.squareRoot()])
+        return true
+    }
+
+    /// Removes column `p` and restores the triangle with Givens rotations of rows (i, i + 1),
+    /// each also handed to `rotate(i, cos, sin)` (the QR corral rotates Q's columns with them).
+    mutating func remove(at p: Int, rotate: (Int, Double, Double) -> Void) {
+        let k = size, n = capacity
+        // Raw pointers: this runs once per dropped vertex over O(k²) entries of R, and the
+        // rotations of R stride through memory, where bounds checks cost the most.
+        storage.withUnsafeMutableBufferPointer { r in
+            // R without column p is upper Hessenberg from column p on.
+            for c in p..<(k - 1) {
+                for row in 0...(c + 1) { r[c * n + row] = r[(c + 1) * n + row] }
+            }
+            for i in p..<(k - 1) {
+                let a = r[i * n + i], b = r[i * n + i + 1]
+                let h = (a * a + b * b).squareRoot()
+                let cs = a / h, sn = b / h
+                for c in i..<(k - 1) {
+                    let x = r[c * n + i], y = r[c * n + i + 1]
+                    r[c * n + i] = cs * x + sn * y
+                    r[c * n + i + 1] = cs * y - sn * x
+                }
+                r[i * n + i + 1] = 0
+                rotate(i, cs, sn)
+            }
+        }
+        size -= 1
+    }
+
+    /// Appends a column computed elsewhere: its `size` entries above the diagonal, then the
+    /// (positive) diagonal entry.
+    mutating func append(computed column: [Double]) {
+        let k = size
+        if k == capacity { grow() }
+        for p in 0...k { storage[k * capacity + p] = column[p] }
+        size += 1
+    }
+
+    /// Solves R u = z by back substitution.
+    func solve(_ z: [Double]) -> [Double] {
+        let k = size, n = capacity
+        var u = z
+        // Column by column: R is stored by columns, so each update reads one column
+        // contiguously (a row-wise sweep would stride through memory by `capacity`).
+        storage.withUnsafeBufferPointer { r in
+            u.withUnsafeMutableBufferPointer { u in
+                guard let r = r.baseAddress, let u = u.baseAddress else { return }
+                for column in stride(from: k - 1, through: 0, by: -1) {
+                    let value = u[column] / r[column * n + column]
+                    u[column] = value
+                    axpy(-value, r + column * n, u, column)
+                }
+            }
+        }
+        return u
+    }
+
+    /// Solves Rᵀ y = z by forward substitution (`z.count` ≤ size leading entries).
+    func solveTransposed(_ z: [Double]) -> [Double] {
+        let n = capacity
+        var y = z
+        storage.withUnsafeBufferPointer { r in
+            y.withUnsafeMutableBufferPointer { y in
+                guard let r = r.baseAddress, let y = y.baseAddress else { return }
+                // Row q of Rᵀ is column q of R: contiguous.
+                for q in 0..<z.count {
+                    let sum = y[q] - dot(r + q * n, UnsafePointer(y), q)
+                    y[q] = sum / r[q * n + q]
+                }
+            }
+        }
+        return y
+    }
+}

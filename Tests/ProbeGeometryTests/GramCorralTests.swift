@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import ProbeGeometry
+
+/// `count` random vectors of `dimension` float64 coordinates in [−1, 1).
+private func randomVectors(_ count: Int, dimension: Int, seed: UInt64) -> [[Double]] {
+    var g = SeededGenerator(seed: seed)
+    return (0..<count).map { _ in (0..<dimension).map { _ in Double(g.unit()) * 2 - 1 } }
+}
+
+private func inner(_ u: [Double], _ v: [Double]) -> Double { zip(u, v).reduce(0) { $0 + $1.0 * $1.1 } }
+
+/// The affine minimum-norm point's weights of `vectors`, from the bordered normal equations
+/// solved by Gaussian elimination: independent of both corrals.
+private func affineWeights(_ vectors: [[Double]]) -> [Double] {
+    let k = vectors.count
+    // [G 1; 1ᵀ 0] [α; μ] = [0; 1].
+    var m = (0..<(k + 1)).map { i in
+        (0..<(k + 2)).map { j -> Double in
+            if i < k && j < k { return inner(vectors[i], vectors[j]) }
+            if i == k && j == k { return 0 }
+            if j == k + 1 { return i == k ? 1 : 0 }
+            return 1
+        }
+    }
+    for column in 0...k {
+        let pivot = (column...k).max { abs(m[$0][column]) < abs(m[$1][column]) } ?? column
+        m.swapAt(column, pivot)
+        for row in 0...k where row != column {
+            let factor = m[row][column] / m[column][column]
+            for j in column...(k + 1) { m[row][j] -= factor * m[column][j] }
+        }
+    }
+    return (0..<k).map { m[$0][k + 1] / m[$0][$0] }
+}
+
+@Suite("The Gram-matrix corral and its triangular factor")
+struct GramCorralTests {
+    @Test("the factor's RᵀR is the matrix it was built from, after appends and removals")
+    func factorReproducesMatrix() {
+        let vectors = randomVectors(9, dimension: 12, seed: 3)
+        let shift = 2.0
+        func entry(_ i: Int, _ j: Int) -> Double { shift + inner(vectors[i], vectors[j]) }
+        var factor = TriangularFactor()
+        for k in vectors.indices {
+            let appended = factor.append((0...k).map { entry($0, k) }, dependenceTolerance: 1e-10)
+            #expect(appended)
+        }
+        var kept = Array(vectors.indices)
+        for position in [4, 0, 5] {
+            factor.remove(at: position) { _, _, _ in }
+            kept.remove(at: position)
+        }
+        // Column j of R solves Rᵀ y = (entries of column j above the diagonal), so R's
+        // product is checked through the solves: Rᵀ R e_j, column by column.
+        for (j, original) in kept.enumerated() {
+            var unit = [Double](repeating: 0, count: kept.count)
+            unit[j] = 1
+            // (RᵀR)⁻¹ M e_j must be e_j.
+            let column = kept.map { entry($0, original) }
+            let back = factor.solve(factor.solveTransposed(column))
+            for (t, value) in back.enumerated() { #expect(abs(value - unit[t]) < 1e-9, "column \(j) entry \(t)") }
+        }
+    }
+
+    @Test("an affinely dependent vertex is refused and changes nothing")
+    func dependentVertexRefused() {
+        let vectors = randomVectors(3, dimension: 6, seed: 5)
+        var corral = GramCorral(dimension: 6, shift: 1)
+        for (p, v) in vectors.enumerated() {
+            let appended = corral.append(v, indexA: p, indexB: 0)
+            #expect(appended)
+        }
+        // An affine combination of the three (weights sum to 1).
+        let dependent = (0..<6).map { 0.2 * vectors[0][$0] + 0.5 * vectors[1][$0] + 0.3 * vectors[2][$0] }
+        let appended = corral.append(dependent, indexA: 9, indexB: 9)
+        #expect(!appended)
+        #expect(corral.size == 3 && !corral.contains(9, 9))
+    }
+
+    @Test("both corrals give the affine minimiser of independent elimination", arguments: [2, 5, 11])
+    func affineMinimizersAgree(count: Int) {
+        let vectors = randomVectors(count, dimension: 16, seed: UInt64(count))
+        var gram = GramCorral(dimension: 16, shift: 4)
+        var qr = Corral(dimension: 16, shift: 4)
+        for (p, v) in vectors.enumerated() {
+            let intoGram = gram.append(v, indexA: p, indexB: p)
+            let intoQR = qr.append(v, indexA: p, indexB: p)
+            #expect(intoGram && intoQR)
+        }
+        let expected = affineWeights(vectors)
+        let fromGram = gram.affineMinimizer() ?? []
+        let fromQR = qr.affineMinimizer() ?? []
+        #expect(fromGram.count == count && fromQR.count == count)
+        for p in 0..<min(count, fromGram.count, fromQR.count) {
+            #expect(abs(fromGram[p] - expected[p]) < 1e-9, "vertex \(p)")
+            #expect(abs(fromQR[p] - expected[p]) < 1e-9, "vertex \(p)")
+        }
+        // After a removal both still agree with elimination on the rest.
+        gram.remove(at: 0)
+        qr.remove(at: 0)
+        let rest = affineWeights(Array(vectors.dropFirst()))
+        if count > 1, let g = gram.affineMinimizer(), let q = qr.affineMinimizer() {
+            for p in rest.indices {
+                #expect(abs(g[p] - rest[p]) < 1e-9)
+                #expect(abs(q[p] - rest[p]) < 1e-9)
+            }
+        }
+    }
+
+    /// (points per side, dimension, gap between the boxes; 0 touches).
+    static let pairs: [(Int, Int, Float)] = [(40, 8, 0.5), (120, 24, 0.05), (200, 64, 0.01), (60, 16, 0), (300, 32, 1e-4)]
+
+    @Test("solves on the fast corral give the QR corral's verdicts and distances", arguments: pairs)
+    func fastCorralAgreesWithQR(count: Int, dimension: Int, gap: Float) {
+        let (a, b) = boxesWithGap(gap, count: count, dimension: dimension, seed: UInt64(count))
+        for rule in [StopRule.decision, .accuracy(1e-7)] {
+            let fast = solveNearestPoints(a, b, rule: rule, corrals: .fastThenQR)
+            let qr = solveNearestPoints(a, b, rule: rule, corrals: .qrOnly)
+            #expect(fast.verdict == qr.verdict, "gap \(gap) \(rule)")
+            #expect(fast.isConclusive(under: rule) == qr.isConclusive(under: rule), "gap \(gap) \(rule)")
+            // Both bracket the distance; for a distance each bracket holds the other's.
+            if case .accuracy = rule, fast.verdict == .separable {
+                #expect(abs(fast.upperBound - qr.upperBound) <= 2e-7 * qr.upperBound, "gap \(gap)")
+                #expect(abs(fast.upperBound - Double(gap)) <= 1e-5 * Double(gap) + 1e-6, "gap \(gap)")
+            }
+            #expect(checkCommonPoint(fast, a: a, b: b) <= fast.upperBound * (1 + 1e-9) + 1e-12)
+            if fast.verdict == .separable {
+                #expect(checkSeparatingHyperplane(fast, a: a, b: b) >= fast.lowerBound * (1 - 1e-12))
+            }
+        }
+    }
+
+    @Test("a result is conclusive when it proves overlap, or separation (within the accuracy asked)")
+    func conclusiveness() {
+        func result(upper: Double, lower: Double) -> HullSeparation {
+            HullSeparation(upperBound: upper, lowerBound: lower, weightsA: [], weightsB: [], normal: [], offset: 0,
+                           verdict: lower > 0 ? .separable : .overlapping, iterations: 1, fullPasses: 1, tolerance: 1e-6)
+        }
+        #expect(result(upper: 5e-7, lower: 0).isConclusive(under: .decision))
+        #expect(result(upper: 1, lower: 0.5).isConclusive(under: .decision))
+        #expect(!result(upper: 1, lower: 0.5).isConclusive(under: .accuracy(1e-3)))
+        #expect(result(upper: 1, lower: 1 - 1e-4).isConclusive(under: .accuracy(1e-3)))
+        // A margin at or below the tolerance proves nothing.
+        #expect(!result(upper: 1, lower: 1e-6).isConclusive(under: .decision))
+        #expect(!result(upper: 1, lower: 0).isConclusive(under: .accuracy(1e-3)))
+    }
+}
