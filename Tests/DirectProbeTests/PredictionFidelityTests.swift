@@ -45,6 +45,38 @@ struct PredictionFidelityTests {
         return (String(fields[0]), entries)
     }
 
+    @Test("prediction.txt and dis.txt are the same bytes whatever the thread count")
+    func predictionDeterminism() throws {
+        let reference = Self.cases[1]
+        var contents: [[String: Data]] = []
+        for threads in [1, 2] {
+            let folder = TemporaryFolder()
+            let ini = """
+            [run]
+            output_path = \(folder.file("results"))
+            [data]
+            common = \(reference.data.path)
+            label_set_path = ${common}/labels/tags.txt
+            entities_path = ${common}/entities/train.txt
+            test_entities_path = ${common}/entities/test.txt
+            embeddings_path = ${common}/\(reference.train)
+            test_embeddings_path = ${common}/\(reference.test)
+            [clustering]
+            mode = probing
+            rate = 0.05
+            """
+            _ = try runQuietly(ProbeConfiguration(INIFile(parsing: ini)), threads: threads)
+            var files: [String: Data] = [:]
+            for name in ["prediction.txt", "dis.txt"] {
+                let data = try #require(FileManager.default.contents(atPath: folder.file("results/\(name)")))
+                #expect(!data.isEmpty, "\(name) is empty with \(threads) threads")
+                files[name] = data
+            }
+            contents.append(files)
+        }
+        #expect(contents[0].count == 2 && contents[0] == contents[1])
+    }
+
     @Test("accuracy, nearest clusters and cluster order agree; distances agree within 1e-3 or our certificate refutes the reference", arguments: cases)
     func prediction(_ reference: Case) throws {
         let folder = TemporaryFolder()

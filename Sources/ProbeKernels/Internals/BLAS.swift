@@ -2,9 +2,11 @@ import CBLAS
 
 /// `C = alpha * A * Bᵀ` for row-major A (m×k) and B (n×k), C (m×n) with row stride `ldc`.
 ///
-/// OpenBLAS uses its own thread pool here; for a given thread count its result is
-/// deterministic, and on this library (0.3.21) it was measured bit-identical for
-/// 1 and 2 threads: it splits m and n between threads, never k.
+/// OpenBLAS uses its own thread pool here; for a given thread count of OpenBLAS (the
+/// machine's cores unless `OPENBLAS_NUM_THREADS` says otherwise; never `--threads`) its
+/// result is deterministic. Between OpenBLAS thread counts the last bit can differ (measured
+/// on 0.3.21 for 300×200×64, `BLASThreadsTests`), so callers decide nothing on such bits: the
+/// tile pipeline recomputes values near every threshold exactly.
 func gemmABt(
     m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, b: UnsafePointer<Float>,
