@@ -1,14 +1,10 @@
 import Foundation
-import ProbeKernels
 import ProbeStore
 import Synchronization
 
 /// Runs `body` for indices `0..<count` on up to `threads` threads, taking indices in order
 /// from a shared counter, and returns the results in index order (so the output does not
-/// depend on the thread count). The first error is rethrown after all workers stop. OpenBLAS
-/// keeps to one thread meanwhile (``BLASThreads``), whatever `threads` is: its products are
-/// then the same bits for every thread count (OpenBLAS's own thread count can change the
-/// last bit of a product).
+/// depend on the thread count). The first error is rethrown after all workers stop.
 func parallelMap<T: Sendable>(_ count: Int, threads: Int, progress: ProgressBar? = nil,
                     _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
     guard count > 0 else { return [] }
@@ -16,23 +12,19 @@ func parallelMap<T: Sendable>(_ count: Int, threads: Int, progress: ProgressBar?
     let next = Mutex(0)
     let done = Mutex(0)
     let failed = Mutex(false)
-    let workers = min(max(1, threads), count)
-    func work() {
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while !failed.withLock({ $0 }) {
-                let index = next.withLock { index in
-                    defer { index += 1 }
-                    return index
-                }
-                guard index < count else { return }
-                let result = Result { try body(index) }
-                if case .failure = result { failed.withLock { $0 = true } }
-                results[index] = result
-                progress?.update(Double(done.withLock { $0 += 1; return $0 }))
+    DispatchQueue.concurrentPerform(iterations: min(max(1, threads), count)) { _ in
+        while !failed.withLock({ $0 }) {
+            let index = next.withLock { index in
+                defer { index += 1 }
+                return index
             }
+            guard index < count else { return }
+            let result = Result { try body(index) }
+            if case .failure = result { failed.withLock { $0 = true } }
+            results[index] = result
+            progress?.update(Double(done.withLock { $0 += 1; return $0 }))
         }
     }
-    BLASThreads.singleThreaded(work)
     var out: [T] = []
     out.reserveCapacity(count)
     for index in 0..<count {

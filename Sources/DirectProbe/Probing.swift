@@ -95,14 +95,7 @@ public struct Prober {
 
         log.info("Start normal forward probing...")
         let start = try clusters(of: history, state: restart)
-        // Forward merging's matrix products are small and follow each other quickly (a merged
-        // cluster's points against its candidates' hyperplanes) while the solves run on this
-        // process's own threads: OpenBLAS's threads would only spin between products and take
-        // a core from the solves (a profile of layer 6 of the full supersense task put ~30% of
-        // the time in their sched_yield; held to one thread, 10% more merges in the first 90 s).
-        let final = try BLASThreads.singleThreaded {
-            try forward(from: start, nextNode: history.pointCount + m, checker: checker)
-        }
+        let final = try forward(from: start, nextNode: history.pointCount + m, checker: checker)
         log.info("Final number of clusters: \(final.count)")
         return ProbingResult(clusters: ordered(final), isLinear: false, firstErrorState: firstError,
                              mergeCount: m, solverCalls: checker.solverCalls)

@@ -1,5 +1,3 @@
-import CBLAS
-
 /// Distances from many points to the convex hull of one point set, with the set's Gram
 /// matrix computed once.
 ///
@@ -62,10 +60,7 @@ public final class PointHull: Sendable {
         }
         var gram = [Double](repeating: 0, count: k * k)
         centred.withUnsafeBufferPointer { a in
-            gram.withUnsafeMutableBufferPointer { g in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(k), Int32(d), 1, a.baseAddress, Int32(d), 0,
-                            g.baseAddress, Int32(k))
-            }
+            gram.withUnsafeMutableBufferPointer { gramUpperTriangle(a, count: k, dimension: d, into: $0) }
         }
         for i in 0..<k { for j in 0..<i { gram[i * k + j] = gram[j * k + i] } }
         self.centred = centred
@@ -180,10 +175,7 @@ public final class PointHull: Sendable {
         let k = count, d = dimension
         x.withUnsafeBufferPointer { x in
             centred.withUnsafeBufferPointer { a in
-                out.withUnsafeMutableBufferPointer { out in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(k), Int32(d), 1,
-                                x.baseAddress, Int32(d), a.baseAddress, Int32(d), 0, out.baseAddress, Int32(k))
-                }
+                out.withUnsafeMutableBufferPointer { multiplyTransposed(x, rows: rows, a, columns: k, dimension: d, into: $0) }
             }
         }
     }

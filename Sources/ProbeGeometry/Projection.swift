@@ -1,5 +1,3 @@
-import CBLAS
-
 /// The smallest and largest value of `⟨direction, x⟩` over the points of `points`.
 ///
 /// Products are accumulated in float64 from the float32 coordinates, as the solvers'
@@ -53,10 +51,7 @@ public func projectionRanges(_ points: PointMatrix, along directions: [Double]) 
             }
             tile.withUnsafeBufferPointer { x in
                 directions.withUnsafeBufferPointer { w in
-                    products.withUnsafeMutableBufferPointer { p in
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(k), Int32(d), 1,
-                                    x.baseAddress, Int32(d), w.baseAddress, Int32(d), 0, p.baseAddress, Int32(k))
-                    }
+                    products.withUnsafeMutableBufferPointer { multiplyTransposed(x, rows: n, w, columns: k, dimension: d, into: $0) }
                 }
             }
             for i in 0..<n {

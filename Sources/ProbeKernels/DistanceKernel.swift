@@ -4,13 +4,13 @@ import Foundation
 /// pairwise statistics, nearest neighbours, distances from a point.
 ///
 /// Points are read in blocks of `tileSize` rows; each tile is one `cblas_sgemm`
-/// (OpenBLAS's threads) followed by elementwise passes split between `threadCount`
-/// threads in fixed row chunks. Memory is O(tileSize² + tileSize·d), never O(n²).
+/// (on one OpenBLAS thread, ``BLASThreads``) followed by elementwise passes split between
+/// `threadCount` threads in fixed row chunks. Memory is O(tileSize² + tileSize·d), never O(n²).
 ///
-/// Results are bit-identical for any `threadCount` and any OpenBLAS thread count;
-/// they may change (in the last bits) with `tileSize`.
+/// Results are bit-identical for any `threadCount` and on any machine; they may change (in
+/// the last bits) with `tileSize`.
 public struct DistanceKernel: Sendable {
-    /// Threads for the elementwise passes (the sgemm uses OpenBLAS's own).
+    /// Threads for the elementwise passes (the sgemm runs on one OpenBLAS thread).
     public var threadCount: Int
     /// Rows per block; a tile is at most tileSize × tileSize floats.
     public var tileSize: Int

@@ -32,8 +32,8 @@ public func squaredRowNorms(
 ///   - y: n×d floats, row-major; `yNorms` its n squared row norms.
 ///   - dimension: d.
 ///   - out: receives the m×n values, row-major.
-///   - threadCount: threads for the elementwise pass; the sgemm uses OpenBLAS's
-///     threads. The result does not depend on either thread count.
+///   - threadCount: threads for the elementwise pass; the sgemm runs on one OpenBLAS
+///     thread (``BLASThreads``). The result does not depend on the thread count.
 public func squaredDistances(
     x: UnsafeBufferPointer<Float>, xNorms: UnsafeBufferPointer<Float>,
     y: UnsafeBufferPointer<Float>, yNorms: UnsafeBufferPointer<Float>,

@@ -1,50 +1,40 @@
 import Dispatch
+import Synchronization
 import Testing
 
 @testable import ProbeKernels
 
-@Suite("OpenBLAS threads held to one inside callers' parallel loops")
+@Suite("OpenBLAS on one thread")
 struct BLASThreadsTests {
-    @Test("one thread inside, nested and from several threads at once; the count restored after")
-    func heldAndRestored() {
-        let before = BLASThreads.current
-        let inside = BLASThreads.singleThreaded { () -> [Int] in
-            var seen = [BLASThreads.current]
-            seen.append(BLASThreads.singleThreaded { BLASThreads.current })
-            // Still one after the nested holder left.
-            seen.append(BLASThreads.current)
-            return seen
-        }
-        #expect(inside == [1, 1, 1])
-        #expect(BLASThreads.current == before)
-        // Holders on several threads at once.
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            BLASThreads.singleThreaded { #expect(BLASThreads.current == 1) }
-        }
-        #expect(BLASThreads.current == before)
-    }
-
-    @Test("inside a holder a product gives the same bits on every call and every thread")
-    func sameProductInsideHolders() {
+    /// A 300×200×64 product (a size where OpenBLAS's thread count changes the last bit).
+    private static func product() -> [UInt32] {
         let m = 300, n = 200, k = 64
         let a = (0..<(m * k)).map { Float(($0 * 7919) % 1000) / 997 - 0.5 }
         let b = (0..<(n * k)).map { Float(($0 * 104_729) % 1000) / 991 - 0.5 }
-        @Sendable func product() -> [UInt32] {
-            var c = [Float](repeating: 0, count: m * n)
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    c.withUnsafeMutableBufferPointer { c in
-                        gemmABt(m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!, ldc: n)
-                    }
+        var c = [Float](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    gemmABt(m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!, ldc: n)
                 }
             }
-            return c.map(\.bitPattern)
         }
-        let first = BLASThreads.singleThreaded { product() }
+        return c.map(\.bitPattern)
+    }
+
+    @Test("a product sets OpenBLAS to one thread, and repeating it from several threads gives the same bits")
+    func oneThreadSameBits() {
+        let first = Self.product()
+        #expect(BLASThreads.current == 1)
         #expect(first.contains { $0 != 0 })
+        let results = Mutex<[[UInt32]]>([])
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            let again = BLASThreads.singleThreaded { product() }
-            #expect(again == first)
+            let bits = Self.product()
+            results.withLock { $0.append(bits) }
         }
+        let all = results.withLock { $0 }
+        #expect(all.count == 4 && all.allSatisfy { $0 == first })
+        BLASThreads.useOne()
+        #expect(BLASThreads.current == 1)
     }
 }
