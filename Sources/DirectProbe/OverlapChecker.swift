@@ -70,7 +70,7 @@ final class OverlapChecker: Sendable {
     /// cluster of a pair is then re-checked on the other child's points before any solve.
     func firstOverlap(in clusters: [Cluster], progress: ProgressBar? = nil,
                       parts: ((Cluster) -> (Int, Int)?)? = nil, members: ((Int) -> [Int32])? = nil) throws -> (Cluster, Cluster)? {
-        let pairs = SphereFilter.candidatePairs(clusters)
+        let pairs = SphereFilter.candidatePairs(clusters, threads: threads)
         let depths = pairs.map { sphereGap(clusters[$0.0], clusters[$0.1]) }
         // Ties keep the pairs' ascending order (the sort is on positions, stable by index).
         let order = pairs.indices.sorted { (i: Int, j: Int) -> Bool in depths[i] != depths[j] ? depths[i] < depths[j] : i < j }

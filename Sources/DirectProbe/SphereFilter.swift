@@ -29,9 +29,9 @@ func spheresIntersect(_ a: Cluster, _ b: Cluster) -> Bool {
 enum SphereFilter {
     /// Candidate pairs (i < j), in ascending order; exactly the pairs of different labels
     /// for which `spheresIntersect` holds.
-    static func candidatePairs(_ clusters: [Cluster]) -> [(Int, Int)] {
+    static func candidatePairs(_ clusters: [Cluster], threads: Int) -> [(Int, Int)] {
         guard let d = clusters.first?.centroid.count else { return [] }
-        return closePairs(clusters.map(\.centroid), dimension: d) { i, j in
+        return closePairs(clusters.map(\.centroid), dimension: d, threads: threads) { i, j in
             clusters[i].label != clusters[j].label ? clusters[i].radius + clusters[j].radius : nil
         }
     }

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// The pairs of rows `i < j` that lie within a reach of each other: `‖xᵢ − xⱼ‖ ≤ reach(i, j)`.
 ///
 /// Tiles of squared distances come from `squaredDistances` (one sgemm each, at most 512 rows
@@ -5,23 +8,53 @@
 /// within a generous margin of its reach (float32 tiles err by about d·2⁻²⁴·(‖x‖² + ‖y‖²))
 /// is then decided exactly, `exactSquaredDistance(xᵢ, xⱼ).squareRoot() ≤ reach`, so no pair
 /// is missed and none is reported that fails the exact test. Pairs come out in ascending
-/// order of (i, j).
+/// order of (i, j). Row blocks are spread over up to `threads` threads (each with its own
+/// tile buffers; the sgemm runs on one OpenBLAS thread, ``BLASThreads``); the pairs do not
+/// depend on the thread count.
 ///
 /// - Parameters:
 ///   - rows: the rows, each of `dimension` floats.
 ///   - dimension: the number of floats in a row.
+///   - threads: the most threads to use.
 ///   - reach: the largest distance at which the pair counts, or nil to skip the pair.
-public func closePairs(_ rows: [[Float]], dimension: Int, reach: (Int, Int) -> Double?) -> [(Int, Int)] {
+public func closePairs(_ rows: [[Float]], dimension: Int, threads: Int = 1,
+                       reach: @escaping @Sendable (Int, Int) -> Double?) -> [(Int, Int)] {
     let k = rows.count, d = dimension
     guard k > 1, d > 0 else { return [] }
+    for (c, row) in rows.enumerated() {
+        precondition(row.count == d, "closePairs: row \(c) has \(row.count) values, not \(d)")
+    }
     let tile = min(512, k, max(8, (16 << 20) / (d * MemoryLayout<Float>.size)))
+    let blocks = (k + tile - 1) / tile
+    let found = Mutex<[[(Int, Int)]]>(Array(repeating: [], count: blocks))
+    let next = Mutex(0)
+    DispatchQueue.concurrentPerform(iterations: min(max(1, threads), blocks)) { _ in
+        while true {
+            let block = next.withLock { value in
+                defer { value += 1 }
+                return value
+            }
+            guard block < blocks else { return }
+            let pairs = closePairs(rows, dimension: d, tile: tile, rowBlock: block, reach: reach)
+            found.withLock { $0[block] = pairs }
+        }
+    }
+    // Blocks find them row block by row block; callers get them in ascending order.
+    var pairs = found.withLock { $0 }.flatMap { $0 }
+    pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+    return pairs
+}
+
+/// The close pairs (i, j), i < j, with i in row block `rowBlock` (rows `rowBlock·tile ..<`).
+private func closePairs(_ rows: [[Float]], dimension d: Int, tile: Int, rowBlock: Int,
+                        reach: (Int, Int) -> Double?) -> [(Int, Int)] {
+    let k = rows.count
     var pairs: [(Int, Int)] = []
     var xs = [Float](repeating: 0, count: tile * d), ys = xs
     var xn = [Float](repeating: 0, count: tile), yn = xn
     var out = [Float](repeating: 0, count: tile * tile)
     func load(_ range: Range<Int>, into block: inout [Float], norms: inout [Float]) {
         for (r, c) in range.enumerated() {
-            precondition(rows[c].count == d, "closePairs: row \(c) has \(rows[c].count) values, not \(d)")
             for q in 0..<d { block[r * d + q] = rows[c][q] }
         }
         block.withUnsafeBufferPointer { blockBuffer in
@@ -31,8 +64,8 @@ public func closePairs(_ rows: [[Float]], dimension: Int, reach: (Int, Int) -> D
             }
         }
     }
-    var i0 = 0
-    while i0 < k {
+    do {
+        let i0 = rowBlock * tile
         let rangeI = i0..<min(k, i0 + tile)
         load(rangeI, into: &xs, norms: &xn)
         var j0 = i0
@@ -63,9 +96,6 @@ public func closePairs(_ rows: [[Float]], dimension: Int, reach: (Int, Int) -> D
             }
             j0 = rangeJ.upperBound
         }
-        i0 = rangeI.upperBound
     }
-    // Tiles find them row block by row block; callers get them in ascending order.
-    pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
     return pairs
 }
