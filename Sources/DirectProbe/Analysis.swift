@@ -152,15 +152,7 @@ public struct Analyzer {
             }
         }
         let pointHulls = hulls
-        // Largest pairs first (by points, a proxy for the solver's work), so that no thread
-        // is left alone with a large pair at the end; results go back to the pairs' order.
-        let order = pairList.indices.sorted {
-            let (a, b) = (pairList[$0], pairList[$1])
-            let sizeA = clusters[a.0].count + clusters[a.1].count, sizeB = clusters[b.0].count + clusters[b.1].count
-            return sizeA != sizeB ? sizeA > sizeB : $0 < $1
-        }
-        let results = try parallelMap(order.count, threads: threads, progress: bar) { position in
-            let index = order[position]
+        return try parallelMap(pairList.count, threads: threads, progress: bar) { index in
             let (i, j) = pairList[index]
             if let cached = known[ClusterKeyPair(clusters[i].key, clusters[j].key)] {
                 return ClusterPairDistance(first: i, second: j, distance: cached.distance, lowerBound: cached.lowerBound)
@@ -179,9 +171,6 @@ public struct Analyzer {
             return ClusterPairDistance(first: i, second: j, distance: overlapping ? 0 : solved.upperBound,
                                        lowerBound: overlapping ? 0 : solved.lowerBound)
         }
-        var byPair = results
-        for (position, index) in order.enumerated() { byPair[index] = results[position] }
-        return byPair
     }
 
     /// Computes every measure for `clusters` (already filtered).

@@ -18,5 +18,5 @@ public enum BLASThreads {
     public static func useOne() { _ = setOnce }
 
     /// The number of threads OpenBLAS uses now.
-    public static var current: Int { Int(openblas_get_num_threads()) }
+    static var current: Int { Int(openblas_get_num_threads()) }
 }

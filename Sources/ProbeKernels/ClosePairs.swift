@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// The pairs of rows `i < j` that lie within a reach of each other: `‖xᵢ − xⱼ‖ ≤ reach(i, j)`.
 ///
 /// Tiles of squared distances come from `squaredDistances` (one sgemm each, at most 512 rows
@@ -17,8 +14,7 @@ import Synchronization
 ///   - dimension: the number of floats in a row.
 ///   - threads: the most threads to use.
 ///   - reach: the largest distance at which the pair counts, or nil to skip the pair.
-public func closePairs(_ rows: [[Float]], dimension: Int, threads: Int = 1,
-                       reach: @escaping @Sendable (Int, Int) -> Double?) -> [(Int, Int)] {
+public func closePairs(_ rows: [[Float]], dimension: Int, threads: Int = 1, reach: (Int, Int) -> Double?) -> [(Int, Int)] {
     let k = rows.count, d = dimension
     guard k > 1, d > 0 else { return [] }
     for (c, row) in rows.enumerated() {
@@ -26,21 +22,13 @@ public func closePairs(_ rows: [[Float]], dimension: Int, threads: Int = 1,
     }
     let tile = min(512, k, max(8, (16 << 20) / (d * MemoryLayout<Float>.size)))
     let blocks = (k + tile - 1) / tile
-    let found = Mutex<[[(Int, Int)]]>(Array(repeating: [], count: blocks))
-    let next = Mutex(0)
-    DispatchQueue.concurrentPerform(iterations: min(max(1, threads), blocks)) { _ in
-        while true {
-            let block = next.withLock { value in
-                defer { value += 1 }
-                return value
-            }
-            guard block < blocks else { return }
-            let pairs = closePairs(rows, dimension: d, tile: tile, rowBlock: block, reach: reach)
-            found.withLock { $0[block] = pairs }
-        }
+    // Each block writes only its own slot.
+    let found = SlotBuffer<[(Int, Int)]>(count: blocks, initial: [])
+    forEachChunk(blocks, workers: threads) { block in
+        found[block] = closePairs(rows, dimension: d, tile: tile, rowBlock: block, reach: reach)
     }
     // Blocks find them row block by row block; callers get them in ascending order.
-    var pairs = found.withLock { $0 }.flatMap { $0 }
+    var pairs = (0..<blocks).flatMap { found[$0] }
     pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
     return pairs
 }

@@ -45,27 +45,31 @@ struct PredictionFidelityTests {
         return (String(fields[0]), entries)
     }
 
+    /// The case's configuration, mode probing with its test split, writing to `output`.
+    private func configuration(_ reference: Case, output: String) throws -> ProbeConfiguration {
+        try ProbeConfiguration(INIFile(parsing: """
+        [run]
+        output_path = \(output)
+        [data]
+        common = \(reference.data.path)
+        label_set_path = ${common}/labels/tags.txt
+        entities_path = ${common}/entities/train.txt
+        test_entities_path = ${common}/entities/test.txt
+        embeddings_path = ${common}/\(reference.train)
+        test_embeddings_path = ${common}/\(reference.test)
+        [clustering]
+        mode = probing
+        rate = 0.05
+        """))
+    }
+
     @Test("prediction.txt and dis.txt are the same bytes whatever the thread count")
     func predictionDeterminism() throws {
         let reference = Self.cases[1]
         var contents: [[String: Data]] = []
         for threads in [1, 2] {
             let folder = TemporaryFolder()
-            let ini = """
-            [run]
-            output_path = \(folder.file("results"))
-            [data]
-            common = \(reference.data.path)
-            label_set_path = ${common}/labels/tags.txt
-            entities_path = ${common}/entities/train.txt
-            test_entities_path = ${common}/entities/test.txt
-            embeddings_path = ${common}/\(reference.train)
-            test_embeddings_path = ${common}/\(reference.test)
-            [clustering]
-            mode = probing
-            rate = 0.05
-            """
-            _ = try runQuietly(ProbeConfiguration(INIFile(parsing: ini)), threads: threads)
+            _ = try runQuietly(try configuration(reference, output: folder.file("results")), threads: threads)
             var files: [String: Data] = [:]
             for name in ["prediction.txt", "dis.txt"] {
                 let data = try #require(FileManager.default.contents(atPath: folder.file("results/\(name)")))
@@ -80,21 +84,7 @@ struct PredictionFidelityTests {
     @Test("accuracy, nearest clusters and cluster order agree; distances agree within 1e-3 or our certificate refutes the reference", arguments: cases)
     func prediction(_ reference: Case) throws {
         let folder = TemporaryFolder()
-        let ini = """
-        [run]
-        output_path = \(folder.file("results"))
-        [data]
-        common = \(reference.data.path)
-        label_set_path = ${common}/labels/tags.txt
-        entities_path = ${common}/entities/train.txt
-        test_entities_path = ${common}/entities/test.txt
-        embeddings_path = ${common}/\(reference.train)
-        test_embeddings_path = ${common}/\(reference.test)
-        [clustering]
-        mode = probing
-        rate = 0.05
-        """
-        let outcome = try runQuietly(ProbeConfiguration(INIFile(parsing: ini)))
+        let outcome = try runQuietly(try configuration(reference, output: folder.file("results")))
         #expect(outcome.prediction?.accuracy == reference.accuracy)
         let expected = casesFolder.appendingPathComponent("\(reference.name)/expected-directprobe")
         let log = try String(contentsOfFile: folder.file("results/log.txt"), encoding: .utf8)

@@ -23,7 +23,7 @@ struct ClosePairsTests {
         var rows = (0..<count).map { _ in (0..<dimension).map { _ in Float.random(in: -1..<1, using: &g) } }
         rows[count - 1] = rows[0]  // a coincident pair: distance exactly 0, reach 0 still counts
         let radii = (0..<count).map { $0 == 0 || $0 == count - 1 ? 0 : Double.random(in: 0..<0.6, using: &g) }
-        let reach: @Sendable (Int, Int) -> Double? = { i, j in (i + j) % 5 == 0 ? nil : radii[i] + radii[j] }
+        let reach: (Int, Int) -> Double? = { i, j in (i + j) % 5 == 0 ? nil : radii[i] + radii[j] }
         let pairs = closePairs(rows, dimension: dimension, reach: reach).map { [$0.0, $0.1] }
         let expected = bruteForce(rows, reach: reach)
         #expect(pairs == expected)
