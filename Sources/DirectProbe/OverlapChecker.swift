@@ -54,6 +54,14 @@ final class OverlapChecker: Sendable {
     /// How one pair was decided.
     private enum Method { case solver, reused, centroid }
 
+    /// The verdict on one pair, how it was reached, and the hyperplane to keep for it (stored
+    /// by the caller, so that only the decisions it uses leave a trace in the cache).
+    private struct Decision {
+        var overlapping: Bool
+        var method: Method
+        var hyperplane: SeparatingHyperplane? = nil
+    }
+
     /// Whether any two clusters of different labels in `clusters` overlap.
     func anyOverlap(in clusters: [Cluster], progress: ProgressBar? = nil) throws -> Bool {
         try firstOverlap(in: clusters, progress: progress) != nil
@@ -69,12 +77,13 @@ final class OverlapChecker: Sendable {
     /// and its children in the merge history): a hyperplane stored for a child and the other
     /// cluster of a pair is then re-checked on the other child's points before any solve.
     func firstOverlap(in clusters: [Cluster], progress: ProgressBar? = nil,
-                      parts: ((Cluster) -> (Int, Int)?)? = nil, members: ((Int) -> [Int32])? = nil) throws -> (Cluster, Cluster)? {
+                      parts: (@Sendable (Cluster) -> (Int, Int)?)? = nil,
+                      members: (@Sendable (Int) -> [Int32])? = nil) throws -> (Cluster, Cluster)? {
         let pairs = SphereFilter.candidatePairs(clusters, threads: threads)
         let depths = pairs.map { sphereGap(clusters[$0.0], clusters[$0.1]) }
         // Ties keep the pairs' ascending order (the sort is on positions, stable by index).
         let order = pairs.indices.sorted { (i: Int, j: Int) -> Bool in depths[i] != depths[j] ? depths[i] < depths[j] : i < j }
-        var partsOf: ((Cluster, Cluster) -> [Cluster])? = nil
+        var partsOf: (@Sendable (Cluster, Cluster) -> [Cluster])? = nil
         if let parts, let members {
             // Children as clusters (node and members: what the point cache and the re-check
             // use), built only where a child has a stored hyperplane with the other cluster.
@@ -143,7 +152,7 @@ final class OverlapChecker: Sendable {
             guard !stored.isEmpty else { continue }
             let directions = stored.flatMap { widened($0.normal) }
             let restRanges = try parts.filter { $0.node != part.node }
-                .map { projectionRanges(try pointCache.points($0), along: directions) }
+                .map { try projectionRanges(try pointCache.points($0), along: directions) }
             let planes = stored.indices.map { position -> SeparatingHyperplane in
                 let (index, plane, normal) = stored[position]
                 let partIsLow = plane.lowNode == part.node
@@ -166,7 +175,7 @@ final class OverlapChecker: Sendable {
         // Pass 2: centroid-difference hyperplanes, `cluster` on the low side.
         if !open.isEmpty, points.dimension > 0 {
             let normals = open.map { centroidDifference(from: cluster.centroid, to: candidates[$0].centroid) }
-            let clusterRanges = projectionRanges(points, along: normals.flatMap(widened))
+            let clusterRanges = try projectionRanges(points, along: normals.flatMap(widened))
             let others = open.map { candidates[$0] }
             // The candidates' sides, in parallel (gathering their points where not cached).
             let highMinima = LockedArray<Result<Double, Error>>(count: open.count, initial: .success(.infinity))
@@ -192,6 +201,23 @@ final class OverlapChecker: Sendable {
         return candidates.indices.filter { undecided.contains($0) || cached(cluster, candidates[$0]) != nil }.map { candidates[$0] }
     }
 
+    /// ``projectionRanges(_:along:)`` on the checker's threads: the directions in chunks of a
+    /// fixed size (so the values do not depend on the thread count), one product per chunk.
+    private func projectionRanges(_ points: PointMatrix, along directions: [Double]) throws -> [(min: Double, max: Double)] {
+        let d = points.dimension
+        let count = d > 0 ? directions.count / d : 0
+        let chunk = OverlapChecker.projectionChunk
+        let chunks = (count + chunk - 1) / chunk
+        guard chunks > 1 else { return ProbeGeometry.projectionRanges(points, along: directions) }
+        return try parallelMap(chunks, threads: threads) { index in
+            let range = (index * chunk * d)..<(min(count, (index + 1) * chunk) * d)
+            return ProbeGeometry.projectionRanges(points, along: Array(directions[range]))
+        }.flatMap { $0 }
+    }
+
+    /// Directions per product in ``projectionRanges(_:along:)``.
+    static let projectionChunk = 256
+
     /// Whether each hyperplane's margin (with extremes already computed) exceeds the overlap
     /// tolerance of `cluster` and its candidate.
     private func certified(_ planes: [SeparatingHyperplane], for others: [Cluster], cluster points: PointMatrix) throws -> [Bool] {
@@ -213,10 +239,17 @@ final class OverlapChecker: Sendable {
         overlapTolerance(for: a, b, scale: max(a.summary?.largestNorm ?? 0, b.summary?.largestNorm ?? 0))
     }
 
-    /// Solves candidate pairs (cache first) in parallel batches; returns the first
-    /// overlapping pair in the given order, or nil when every pair is separable.
-    private func firstOverlap(_ pairs: [(Cluster, Cluster)], partsOf: ((Cluster, Cluster) -> [Cluster])?, records: Bool = true,
-                              certificatesTried: Bool = false, progress: ProgressBar?) throws -> (Cluster, Cluster)? {
+    /// Solves candidate pairs (cache first) in parallel; returns the first overlapping pair
+    /// in the given order, or nil when every pair is separable.
+    ///
+    /// Workers take pairs in order from a shared counter, so one long solve (a near-touching
+    /// pair can take a thousand times as long as the others) holds up one thread, not a batch.
+    /// Once a pair overlaps, no pair after it is started; every pair before it is decided. Only
+    /// the verdicts up to the first overlapping pair are recorded and counted, so the table
+    /// and the counters do not depend on the thread count or on timing.
+    private func firstOverlap(_ pairs: [(Cluster, Cluster)], partsOf: (@Sendable (Cluster, Cluster) -> [Cluster])?,
+                              records: Bool = true, certificatesTried: Bool = false,
+                              progress: ProgressBar?) throws -> (Cluster, Cluster)? {
         var pending: [(Cluster, Cluster)] = []
         for (a, b) in pairs {
             if let cached = cached(a, b) {
@@ -225,34 +258,51 @@ final class OverlapChecker: Sendable {
                 pending.append((a, b))
             }
         }
-        let batch = threads * 4
-        var start = 0
-        while start < pending.count {
-            let slice = Array(pending[start..<min(pending.count, start + batch)])
-            let results = LockedArray<Result<(Bool, Method), Error>>(count: slice.count, initial: .success((false, .solver)))
-            // The parts of each side, on this thread (building them may walk the merge history).
-            let partsA = slice.map { usesCertificates ? partsOf?($0.0, $0.1) ?? [] : [] }
-            let partsB = slice.map { usesCertificates ? partsOf?($0.1, $0.0) ?? [] : [] }
-            DispatchQueue.concurrentPerform(iterations: slice.count) { index in
-                let (a, b) = slice[index]
-                results[index] = Result { try self.decide(a, b, partsA: partsA[index], partsB: partsB[index], certificatesTried: certificatesTried) }
+        guard !pending.isEmpty else { return nil }
+        let work = pending
+        let results = LockedArray<Result<Decision, Error>?>(count: pending.count, initial: nil)
+        let next = Mutex(0)
+        // The lowest index known to overlap (or to have failed): nothing after it is started.
+        let stop = Mutex(Int.max)
+        let done = Mutex(0)
+        let usesCertificates = self.usesCertificates
+        DispatchQueue.concurrentPerform(iterations: min(threads, pending.count)) { _ in
+            while true {
+                let index = next.withLock { index in
+                    defer { index += 1 }
+                    return index
+                }
+                guard index < work.count, index < stop.withLock({ $0 }) else { return }
+                let (a, b) = work[index]
+                let result = Result {
+                    try self.decide(a, b, partsA: usesCertificates ? partsOf?(a, b) ?? [] : [],
+                                    partsB: usesCertificates ? partsOf?(b, a) ?? [] : [], certificatesTried: certificatesTried)
+                }
+                results[index] = result
+                switch result {
+                case .success(let decision) where !decision.overlapping: break
+                default: stop.withLock { $0 = min($0, index) }
+                }
+                progress?.update(Double(done.withLock { $0 += 1; return $0 }))
             }
-            var found: (Cluster, Cluster)? = nil
-            for (index, (a, b)) in slice.enumerated() {
-                let (overlapping, method) = try results[index].get()
-                if records { store(a, b, overlapping) }
-                if overlapping && found == nil { found = (a, b) }
-                state.withLock { state in
-                    switch method {
-                    case .solver: state.solverCalls += 1
-                    case .reused: state.reusedHyperplanes += 1
-                    case .centroid: state.centroidCertificates += 1
-                    }
+        }
+        let last = min(pending.count - 1, stop.withLock { $0 })
+        for index in 0...last {
+            // Every pair up to the first overlap was decided (see above).
+            guard let result = results[index] else { continue }
+            let (a, b) = pending[index]
+            let decision = try result.get()
+            let (overlapping, method) = (decision.overlapping, decision.method)
+            if let plane = decision.hyperplane { hyperplanes.store(a.node, b.node, plane) }
+            if records { store(a, b, overlapping) }
+            state.withLock { state in
+                switch method {
+                case .solver: state.solverCalls += 1
+                case .reused: state.reusedHyperplanes += 1
+                case .centroid: state.centroidCertificates += 1
                 }
             }
-            start += slice.count
-            progress?.update(Double(start))
-            if let found { return found }
+            if overlapping { return (a, b) }
         }
         return nil
     }
@@ -264,62 +314,66 @@ final class OverlapChecker: Sendable {
     /// `certificatesTried`: both certificates have already failed for this pair
     /// (``certifyInBatch(_:parts:candidates:)``), so the solver runs at once.
     private func decide(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster],
-                        certificatesTried: Bool = false) throws -> (Bool, Method) {
+                        certificatesTried: Bool = false) throws -> Decision {
         let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)
         guard usesCertificates else {
-            return (separability(pointsA, pointsB).verdict == .overlapping, .solver)
+            return Decision(overlapping: separability(pointsA, pointsB).verdict == .overlapping, method: .solver)
         }
         let tolerance = self.tolerance(pointsA, pointsB)
-        if !certificatesTried, let method = try certify(a, b, partsA: partsA, partsB: partsB, tolerance: tolerance) {
-            return (false, method)
+        if !certificatesTried, let decision = try certify(a, b, partsA: partsA, partsB: partsB, tolerance: tolerance) {
+            return decision
         }
         return try solve(a, b, pointsA, pointsB, partsA: partsA, partsB: partsB, tolerance: tolerance)
     }
 
-    /// The cheap certificates of a pair, stored when one holds: a part's hyperplane, else the centroid difference's.
-    private func certify(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster], tolerance: Double) throws -> Method? {
+    /// The cheap certificates of a pair: a part's hyperplane, else the centroid difference's.
+    private func certify(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster], tolerance: Double) throws -> Decision? {
         let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)
         // 1. A hyperplane that separated a part of one side from the other side: only the
         //    other parts' points are new on that side.
         if let plane = try reusedHyperplane(merged: a, parts: partsA, other: b, tolerance: tolerance)
             ?? reusedHyperplane(merged: b, parts: partsB, other: a, tolerance: tolerance) {
-            hyperplanes.store(a.node, b.node, plane)
-            return .reused
+            return Decision(overlapping: false, method: .reused, hyperplane: plane)
         }
         // 2. The hyperplane normal to the centroid difference.
         let direction = centroidDifference(from: a.centroid, to: b.centroid)
         if let plane = certify(direction, low: pointsA, lowNode: a.node, high: pointsB, tolerance: tolerance) {
             // Stored without its normal: the centroids of a and b give it back.
-            hyperplanes.store(a.node, b.node, SeparatingHyperplane(normal: nil, lowNode: plane.lowNode,
-                                                                   lowMax: plane.lowMax, highMin: plane.highMin))
-            return .centroid
+            return Decision(overlapping: false, method: .centroid,
+                            hyperplane: SeparatingHyperplane(normal: nil, lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin))
         }
         return nil
     }
 
-    /// The solver's verdict on a pair; a separable pair's hyperplane (and, after a long
-    /// solve, its corral) is stored.
+    /// The solver's verdict on a pair, with a separable pair's hyperplane (and, after a long
+    /// or a warm-started solve, its corral).
     private func solve(_ a: Cluster, _ b: Cluster, _ pointsA: PointMatrix, _ pointsB: PointMatrix,
-                       partsA: [Cluster], partsB: [Cluster], tolerance: Double) throws -> (Bool, Method) {
+                       partsA: [Cluster], partsB: [Cluster], tolerance: Double) throws -> Decision {
         // The solver, resuming from a part's corral where one is stored.
-        let verdict = separability(pointsA, pointsB, warmStart: warmStart(a, b, partsA: partsA, partsB: partsB))
-        if verdict.verdict == .overlapping { return (true, .solver) }
+        let start = warmStart(a, b, partsA: partsA, partsB: partsB)
+        let verdict = separability(pointsA, pointsB, warmStart: start)
+        if verdict.verdict == .overlapping { return Decision(overlapping: true, method: .solver) }
         // Its normal points from B towards A: B is the low side.
         if var plane = certify(verdict.normal.map { Float($0) }, low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance) {
             // The corral is kept where the solve was long (a near-touching pair), the case a
-            // warm start pays for; a short solve is as cheap again from scratch.
-            if verdict.iterations >= OverlapChecker.warmStartIterations {
+            // warm start pays for; a short solve is as cheap again from scratch. A warm-started
+            // solve is short because it was warm: its pair is as hard as the one it started
+            // from, so its corral is kept too (without it, the next superset of this pair
+            // solved from scratch again: 1 000–4 000 iterations on a real layer, against 1–130).
+            if verdict.iterations >= OverlapChecker.warmStartIterations || !start.isEmpty {
                 plane.corral = StoredCorral(verdict.corral, aIsLow: false, membersA: a.members, membersB: b.members)
             }
-            hyperplanes.store(a.node, b.node, plane)
+            return Decision(overlapping: false, method: .solver, hyperplane: plane)
         }
-        return (false, .solver)
+        return Decision(overlapping: false, method: .solver)
     }
 
     /// The corral stored with a part's hyperplane, as vertices of A − B for the pair (a, b)
     /// (a part of a with b, else a with a part of b); empty if none is stored.
     private func warmStart(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster]) -> [CorralVertex] {
-        for (part, other, partIsA) in partsA.map({ ($0, b, true) }) + partsB.map({ ($0, a, false) }) {
+        // The largest part's corral first: it is the nearest to the answer.
+        let candidates = partsA.map { ($0, b, true) } + partsB.map { ($0, a, false) }
+        for (part, other, partIsA) in candidates.sorted(by: { $0.0.count > $1.0.count }) {
             guard let plane = hyperplanes.hyperplane(part.node, other.node), let corral = plane.corral else { continue }
             // The low side of the stored plane is the side of `a` or of `b`.
             let lowIsA = (plane.lowNode == part.node) == partIsA

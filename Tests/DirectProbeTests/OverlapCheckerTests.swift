@@ -1,0 +1,71 @@
+import Foundation
+import ProbeStore
+import Testing
+import TestSupport
+@testable import DirectProbe
+
+/// The overlap checker's caches and its parallel search for the first overlapping pair.
+@Suite("Overlap checker")
+struct OverlapCheckerTests {
+    @Test("a solver's hyperplane with its corral outlives thousands of cheap hyperplanes")
+    func solvedHyperplanesOutliveCheapOnes() {
+        let cache = HyperplaneCache(capacityBytes: 64 << 10)
+        let corral = StoredCorral([.init(indexA: 0, indexB: 0, weight: 1)], aIsLow: true, membersA: [3], membersB: [7])
+        cache.store(1, 2, SeparatingHyperplane(normal: [1, 0], lowNode: 1, lowMax: 0, highMin: 1, corral: corral))
+        // Far more cheap hyperplanes than the budget holds: the cheap generations turn over many times.
+        for node in 10..<5_000 {
+            cache.store(node, node + 1, SeparatingHyperplane(normal: nil, lowNode: node, lowMax: 0, highMin: 1))
+        }
+        #expect(!cache.contains(10, 11))
+        let kept = cache.hyperplane(2, 1)
+        #expect(kept?.corral?.rowsA == [3])
+        #expect(kept?.corral?.rowsB == [7])
+        cache.remove(1, [2])
+        #expect(!cache.contains(1, 2))
+    }
+
+    @Test("the first overlapping pair, the verdicts kept and the solver calls do not depend on the thread count")
+    func firstOverlapIsThreadIndependent() throws {
+        // Four labels drawn from shared blobs in 6 dimensions: clusters of a label overlap those
+        // of others here and there, and many pairs need the solver.
+        var rng = SeededGenerator(seed: 77)
+        var points: [[Float]] = [], labels: [String] = []
+        for index in 0..<400 {
+            let blob = index % 8
+            points.append((0..<6).map { axis in Float(Double((blob >> (axis % 3)) & 1) * 1.5 + rng.gaussian() * 0.6) })
+            labels.append(["a", "b", "c", "d"][Int.random(in: 0..<4, using: &rng)])
+        }
+        let folder = TemporaryFolder()
+        let configuration = try writeTask(in: folder, points: points, labels: labels)
+        let matrix = try EmbeddingInput.open(configuration.embeddingsPath ?? "", entityCount: points.count,
+                                             entitiesPath: configuration.entitiesPath, scratchFolder: folder.file("scratch"),
+                                             name: "train", showProgress: false)
+        let labelSet = ["a", "b", "c", "d"]
+        let data = try LabeledPoints(matrix: matrix, labels: labels.map { Int32(labelSet.firstIndex(of: $0) ?? 0) },
+                                     labelSet: .init(labelSet), source: "test")
+        let geometry = ClusterGeometry(points: data)
+        // Clusters: each label's points in the same blob, so clusters of a label are compact and
+        // those of different labels in one blob overlap.
+        var groups: [String: [Int32]] = [:]
+        for index in points.indices { groups["\(labels[index]) \(index % 8)", default: []].append(Int32(index)) }
+        let clusters = try groups.keys.sorted().enumerated().map { node, key in
+            try geometry.summary(node: node, label: labelSet.firstIndex(of: String(key.prefix(1))) ?? 0, members: groups[key] ?? [])
+        }
+        // A second state on the same checker: one cluster per label, from one blob each.
+        let fewer = try (0..<4).map { label in
+            try geometry.summary(node: 100 + label, label: label,
+                                 members: points.indices.filter { labels[$0] == labelSet[label] && $0 % 8 == label * 2 }.map(Int32.init))
+        }
+        var answers: [[Int]] = []
+        for threads in [1, 2, 4] {
+            let checker = OverlapChecker(geometry: geometry, threads: threads)
+            let witness = try checker.firstOverlap(in: clusters)
+            let second = try checker.firstOverlap(in: fewer)
+            answers.append([witness?.0.node ?? -1, witness?.1.node ?? -1, second?.0.node ?? -1, checker.solverCalls,
+                            checker.reusedHyperplanes, checker.centroidCertificates])
+        }
+        #expect(answers[0][0] >= 0)
+        #expect(answers[1] == answers[0])
+        #expect(answers[2] == answers[0])
+    }
+}
