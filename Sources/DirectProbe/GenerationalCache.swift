@@ -35,6 +35,18 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         }
     }
 
+    /// The values stored for `keys`, in order (nil where none), under one lock.
+    func values(_ keys: [Key]) -> [Value?] {
+        generations.withLock { g in
+            keys.map { key in
+                if let found = g.current[key] { return found }
+                guard let found = g.previous.removeValue(forKey: key) else { return nil }
+                insert(key, found, bytes: cost(found), into: &g)
+                return found
+            }
+        }
+    }
+
     /// Whether a value is stored for `key` (its age unchanged).
     func contains(_ key: Key) -> Bool {
         generations.withLock { $0.current[key] != nil || $0.previous[key] != nil }
@@ -45,6 +57,14 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         let bytes = cost(value)
         guard bytes <= capacityBytes / 2 else { return }
         generations.withLock { insert(key, value, bytes: bytes, into: &$0) }
+    }
+
+    /// Stores each value for its key, under one lock (as ``store(_:_:)`` one by one).
+    func store(_ entries: [(Key, Value)]) {
+        let sized = entries.map { ($0.0, $0.1, cost($0.1)) }.filter { $0.2 <= capacityBytes / 2 }
+        generations.withLock { g in
+            for (key, value, bytes) in sized { insert(key, value, bytes: bytes, into: &g) }
+        }
     }
 
     /// Drops the values stored for `keys` (those nothing will ask for again), freeing their budget.

@@ -115,6 +115,17 @@ struct HyperplaneCache: Sendable {
         return solved.value(key) ?? cheap.value(key)
     }
 
+    /// The hyperplanes stored between `node` and each of `others`, in order (nil where none).
+    func hyperplanes(_ node: Int, _ others: [Int]) -> [SeparatingHyperplane?] {
+        let keys = others.map { NodePair(node, $0) }
+        let fromSolved = solved.values(keys)
+        let missing = keys.indices.filter { fromSolved[$0] == nil }
+        let fromCheap = cheap.values(missing.map { keys[$0] })
+        var found = fromSolved
+        for (position, index) in missing.enumerated() { found[index] = fromCheap[position] }
+        return found
+    }
+
     /// Whether a hyperplane is stored for the pair (without touching its age).
     func contains(_ a: Int, _ b: Int) -> Bool {
         let key = NodePair(a, b)
@@ -126,6 +137,12 @@ struct HyperplaneCache: Sendable {
         let keys = others.map { NodePair(node, $0) }
         solved.remove(keys)
         cheap.remove(keys)
+    }
+
+    /// Stores the hyperplanes between `node` and other clusters, each with the other's node.
+    func store(_ node: Int, _ planes: [(other: Int, hyperplane: SeparatingHyperplane)]) {
+        solved.store(planes.filter { $0.hyperplane.corral != nil }.map { (NodePair(node, $0.other), $0.hyperplane) })
+        cheap.store(planes.filter { $0.hyperplane.corral == nil }.map { (NodePair(node, $0.other), $0.hyperplane) })
     }
 
     /// Stores the hyperplane of a separable pair.

@@ -143,14 +143,21 @@ final class OverlapChecker: Sendable {
         var open = candidates.indices.filter { cached(cluster, candidates[$0]) == nil }
         // Pass 1: a part's stored hyperplane; only the other parts' points are new.
         for part in parts.sorted(by: { ($0.count, $1.node) > ($1.count, $0.node) }) where !open.isEmpty {
+            let openNow = open
+            let found = hyperplanes.hyperplanes(part.node, open.map { candidates[$0].node })
+            let withPlane = open.indices.filter { found[$0] != nil }
+            // The normals (a centroid difference is computed again), in parallel.
+            let normals = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> [Float]? in
+                guard let plane = found[withPlane[position]] else { return nil }
+                return self.normal(of: plane, part: part, other: candidates[openNow[withPlane[position]]])
+            }
             var stored: [(index: Int, plane: SeparatingHyperplane, normal: [Float])] = []
-            for index in open {
-                guard let plane = hyperplanes.hyperplane(part.node, candidates[index].node),
-                      let normal = normal(of: plane, part: part, other: candidates[index]) else { continue }
-                stored.append((index, plane, normal))
+            for (position, slot) in withPlane.enumerated() {
+                guard let plane = found[slot], let normal = normals[position] else { continue }
+                stored.append((open[slot], plane, normal))
             }
             guard !stored.isEmpty else { continue }
-            let directions = stored.flatMap { widened($0.normal) }
+            let directions = stored.flatMap { $0.normal }
             let restRanges = try parts.filter { $0.node != part.node }
                 .map { try projectionRanges(try pointCache.points($0), along: directions) }
             let planes = stored.indices.map { position -> SeparatingHyperplane in
@@ -165,35 +172,41 @@ final class OverlapChecker: Sendable {
             }
             let holds = try certified(planes, for: stored.map { candidates[$0.index] }, cluster: points)
             var reused = Set<Int>()
+            var kept: [(other: Int, hyperplane: SeparatingHyperplane)] = []
             for (position, plane) in planes.enumerated() where holds[position] {
-                hyperplanes.store(cluster.node, candidates[stored[position].index].node, plane)
+                kept.append((candidates[stored[position].index].node, plane))
                 reused.insert(stored[position].index)
             }
+            hyperplanes.store(cluster.node, kept)
             state.withLock { [count = reused.count] in $0.reusedHyperplanes += count }
             open.removeAll { reused.contains($0) }
         }
         // Pass 2: centroid-difference hyperplanes, `cluster` on the low side.
         if !open.isEmpty, points.dimension > 0 {
-            let normals = open.map { centroidDifference(from: cluster.centroid, to: candidates[$0].centroid) }
-            let clusterRanges = try projectionRanges(points, along: normals.flatMap(widened))
+            let openNow = open
+            let normals = try parallelMap(open.count, threads: threads, block: 64) { position in
+                centroidDifference(from: cluster.centroid, to: candidates[openNow[position]].centroid)
+            }
+            let clusterRanges = try projectionRanges(points, along: normals.flatMap { $0 })
             let others = open.map { candidates[$0] }
             // The candidates' sides, in parallel (gathering their points where not cached).
-            let highMinima = LockedArray<Result<Double, Error>>(count: open.count, initial: .success(.infinity))
-            DispatchQueue.concurrentPerform(iterations: open.count) { position in
-                highMinima[position] = Result { projectionRange(try self.pointCache.points(others[position]), along: widened(normals[position])).min }
+            let highMinima = try parallelMap(open.count, threads: threads, block: 16) { position in
+                projectionRange(try self.pointCache.points(others[position]), along: widened(normals[position])).min
             }
-            let planes = try open.indices.map { position in
+            let planes = open.indices.map { position in
                 SeparatingHyperplane(normal: normals[position], lowNode: cluster.node,
-                                     lowMax: clusterRanges[position].max, highMin: try highMinima[position].get())
+                                     lowMax: clusterRanges[position].max, highMin: highMinima[position])
             }
             let holds = try certified(planes, for: others, cluster: points)
             var done = Set<Int>()
+            var kept: [(other: Int, hyperplane: SeparatingHyperplane)] = []
             for (position, plane) in planes.enumerated() where holds[position] {
                 // Stored without its normal: the centroids of the two clusters give it back.
-                hyperplanes.store(cluster.node, others[position].node,
-                                  SeparatingHyperplane(normal: nil, lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin))
+                kept.append((others[position].node,
+                             SeparatingHyperplane(normal: nil, lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin)))
                 done.insert(open[position])
             }
+            hyperplanes.store(cluster.node, kept)
             state.withLock { [count = done.count] in $0.centroidCertificates += count }
             open.removeAll { done.contains($0) }
         }
@@ -203,7 +216,7 @@ final class OverlapChecker: Sendable {
 
     /// ``projectionRanges(_:along:)`` on the checker's threads: the directions in chunks of a
     /// fixed size (so the values do not depend on the thread count), one product per chunk.
-    private func projectionRanges(_ points: PointMatrix, along directions: [Double]) throws -> [(min: Double, max: Double)] {
+    private func projectionRanges(_ points: PointMatrix, along directions: [Float]) throws -> [(min: Double, max: Double)] {
         let d = points.dimension
         let count = d > 0 ? directions.count / d : 0
         let chunk = OverlapChecker.projectionChunk
@@ -221,17 +234,13 @@ final class OverlapChecker: Sendable {
     /// Whether each hyperplane's margin (with extremes already computed) exceeds the overlap
     /// tolerance of `cluster` and its candidate.
     private func certified(_ planes: [SeparatingHyperplane], for others: [Cluster], cluster points: PointMatrix) throws -> [Bool] {
-        let holds = LockedArray<Result<Bool, Error>>(count: planes.count, initial: .success(false))
-        DispatchQueue.concurrentPerform(iterations: planes.count) { position in
-            holds[position] = Result {
-                guard let normal = planes[position].normal else { return false }
-                let norm = euclideanNorm(normal)
-                guard norm > 0 else { return false }
-                let tolerance = self.tolerance(points, try self.pointCache.points(others[position]))
-                return (planes[position].highMin - planes[position].lowMax) / norm > tolerance
-            }
+        try parallelMap(planes.count, threads: threads, block: 64) { position in
+            guard let normal = planes[position].normal else { return false }
+            let norm = euclideanNorm(normal)
+            guard norm > 0 else { return false }
+            let tolerance = self.tolerance(points, try self.pointCache.points(others[position]))
+            return (planes[position].highMin - planes[position].lowMax) / norm > tolerance
         }
-        return try (0..<planes.count).map { try holds[$0].get() }
     }
 
     /// The overlap tolerance of a pair, from the largest point norm when known.

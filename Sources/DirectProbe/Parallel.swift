@@ -36,3 +36,13 @@ func parallelMap<T: Sendable>(_ count: Int, threads: Int, progress: ProgressBar?
     }
     return out
 }
+
+/// ``parallelMap(_:threads:progress:_:)`` for many small items: the indices go to the
+/// threads in blocks of `block`, so each costs no lock or dispatch of its own.
+func parallelMap<T: Sendable>(_ count: Int, threads: Int, block: Int,
+                              _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+    let blocks = (count + block - 1) / block
+    return try parallelMap(blocks, threads: threads) { index in
+        try (index * block..<min(count, (index + 1) * block)).map(body)
+    }.flatMap { $0 }
+}

@@ -163,7 +163,7 @@ public struct Prober {
             // candidate's id must never name another point set.
             let merged = try geometry.summary(node: nextNode, label: label, members: members)
             nextNode += 1
-            let candidates = spheres.intersecting(merged).compactMap { live[$0] }
+            let candidates = try spheres.intersecting(merged, threads: options.threads).compactMap { live[$0] }
             if try checker.overlapsAny(merged, parts: [first, second], candidates: candidates, records: false) {
                 engines[label]?.forbid(pair)
                 checker.forgetHyperplanes(of: [merged.node], with: candidates)

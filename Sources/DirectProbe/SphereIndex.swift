@@ -4,7 +4,7 @@ import ProbeStore
 /// The bounding spheres of the live clusters during forward merging, for finding the
 /// clusters of other labels whose sphere meets a candidate's, in O(clusters · d) float32
 /// SIMD work per candidate instead of building arrays of clusters.
-struct SphereIndex {
+struct SphereIndex: Sendable {
     private let dimension: Int
     private let centroids: FloatScratch
     private var norms: [Float]
@@ -34,10 +34,23 @@ struct SphereIndex {
         radii[index] = cluster.radius
     }
 
-    /// Indices of live clusters of another label whose closed sphere meets `cluster`'s.
-    /// The float32 pass only pre-selects (with a margin for its rounding); `spheresIntersect`
-    /// decides exactly, so no pair is missed.
-    func intersecting(_ cluster: Cluster) -> [Int] {
+    /// Indices of live clusters of another label whose closed sphere meets `cluster`'s, in
+    /// ascending order. The float32 pass only pre-selects (with a margin for its rounding);
+    /// the float64 distance decides exactly, so no pair is missed. Runs on up to `threads`
+    /// threads, over blocks of a fixed number of clusters.
+    func intersecting(_ cluster: Cluster, threads: Int = 1) throws -> [Int] {
+        let blocks = (alive.count + SphereIndex.blockSize - 1) / SphereIndex.blockSize
+        guard blocks > 1, threads > 1 else { return intersecting(cluster, in: 0..<alive.count) }
+        return try parallelMap(blocks, threads: threads) { block in
+            intersecting(cluster, in: (block * SphereIndex.blockSize)..<min(alive.count, (block + 1) * SphereIndex.blockSize))
+        }.flatMap { $0 }
+    }
+
+    /// Clusters per block of ``intersecting(_:threads:)``.
+    static let blockSize = 2048
+
+    /// ``intersecting(_:threads:)`` over the clusters of `range`.
+    private func intersecting(_ cluster: Cluster, in range: Range<Int>) -> [Int] {
         let d = dimension
         let norm = cluster.centroid.reduce(0) { $0 + $1 * $1 }
         var found: [Int] = []
@@ -45,7 +58,7 @@ struct SphereIndex {
             do {
                 guard let query = c.baseAddress else { return }
                 let base = centroids.pointer
-                for j in 0..<alive.count where alive[j] && labels[j] != cluster.label {
+                for j in range where alive[j] && labels[j] != cluster.label {
                     let dot = dotProduct(query, base + j * d, d)
                     let squared = Double(norm + norms[j] - 2 * dot)
                     let reach = cluster.radius + radii[j]

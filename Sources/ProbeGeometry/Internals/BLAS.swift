@@ -17,6 +17,16 @@ func multiplyTransposed(_ x: UnsafeBufferPointer<Double>, rows: Int, _ y: Unsafe
                 x.baseAddress, Int32(dimension), y.baseAddress, Int32(dimension), 0, out.baseAddress, Int32(columns))
 }
 
+/// `out = X·Yᵀ` in float32 for row-major X (`rows` × `dimension`) and Y (`columns` ×
+/// `dimension`); `out` is `rows` × `columns`, row-major.
+func multiplyTransposed(_ x: UnsafeBufferPointer<Float>, rows: Int, _ y: UnsafeBufferPointer<Float>, columns: Int,
+                        dimension: Int, into out: UnsafeMutableBufferPointer<Float>) {
+    guard rows > 0, columns > 0 else { return }
+    _ = openBLASOnOneThread
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns), Int32(dimension), 1,
+                x.baseAddress, Int32(dimension), y.baseAddress, Int32(dimension), 0, out.baseAddress, Int32(columns))
+}
+
 /// The upper triangle of `G = A·Aᵀ` in float64 for row-major A (`count` × `dimension`);
 /// `gram` is `count` × `count`, row-major (the lower triangle is left as it was).
 func gramUpperTriangle(_ a: UnsafeBufferPointer<Double>, count: Int, dimension: Int, into gram: UnsafeMutableBufferPointer<Double>) {
