@@ -147,6 +147,6 @@ struct HyperplaneCache: Sendable {
 
     /// Stores the hyperplane of a separable pair.
     func store(_ a: Int, _ b: Int, _ hyperplane: SeparatingHyperplane) {
-        (hyperplane.corral == nil ? cheap : solved).store(NodePair(a, b), hyperplane)
+        store(a, [(b, hyperplane)])
     }
 }

@@ -251,11 +251,11 @@ final class OverlapChecker: Sendable {
     /// Solves candidate pairs (cache first) in parallel; returns the first overlapping pair
     /// in the given order, or nil when every pair is separable.
     ///
-    /// Workers take pairs in order from a shared counter, so one long solve (a near-touching
-    /// pair can take a thousand times as long as the others) holds up one thread, not a batch.
-    /// Once a pair overlaps, no pair after it is started; every pair before it is decided. Only
-    /// the verdicts up to the first overlapping pair are recorded and counted, so the table
-    /// and the counters do not depend on the thread count or on timing.
+    /// Workers take pairs in order from a shared counter (``parallelMap``), so one long solve
+    /// (a near-touching pair can take a thousand times as long as the others) holds up one
+    /// thread, not a batch. Once a pair overlaps, no pair after it is started; only the
+    /// decisions up to it are recorded and counted, so the tables and the counters do not
+    /// depend on the thread count or on timing.
     private func firstOverlap(_ pairs: [(Cluster, Cluster)], partsOf: (@Sendable (Cluster, Cluster) -> [Cluster])?,
                               records: Bool = true, certificatesTried: Bool = false,
                               progress: ProgressBar?) throws -> (Cluster, Cluster)? {
@@ -267,51 +267,25 @@ final class OverlapChecker: Sendable {
                 pending.append((a, b))
             }
         }
-        guard !pending.isEmpty else { return nil }
         let work = pending
-        let results = LockedArray<Result<Decision, Error>?>(count: pending.count, initial: nil)
-        let next = Mutex(0)
-        // The lowest index known to overlap (or to have failed): nothing after it is started.
-        let stop = Mutex(Int.max)
-        let done = Mutex(0)
         let usesCertificates = self.usesCertificates
-        DispatchQueue.concurrentPerform(iterations: min(threads, pending.count)) { _ in
-            while true {
-                let index = next.withLock { index in
-                    defer { index += 1 }
-                    return index
-                }
-                guard index < work.count, index < stop.withLock({ $0 }) else { return }
-                let (a, b) = work[index]
-                let result = Result {
-                    try self.decide(a, b, partsA: usesCertificates ? partsOf?(a, b) ?? [] : [],
-                                    partsB: usesCertificates ? partsOf?(b, a) ?? [] : [], certificatesTried: certificatesTried)
-                }
-                results[index] = result
-                switch result {
-                case .success(let decision) where !decision.overlapping: break
-                default: stop.withLock { $0 = min($0, index) }
-                }
-                progress?.update(Double(done.withLock { $0 += 1; return $0 }))
-            }
+        let decisions = try parallelMap(work.count, threads: threads, progress: progress, until: { $0.overlapping }) { index in
+            let (a, b) = work[index]
+            return try self.decide(a, b, partsA: usesCertificates ? partsOf?(a, b) ?? [] : [],
+                                   partsB: usesCertificates ? partsOf?(b, a) ?? [] : [], certificatesTried: certificatesTried)
         }
-        let last = min(pending.count - 1, stop.withLock { $0 })
-        for index in 0...last {
-            // Every pair up to the first overlap was decided (see above).
-            guard let result = results[index] else { continue }
-            let (a, b) = pending[index]
-            let decision = try result.get()
-            let (overlapping, method) = (decision.overlapping, decision.method)
+        for (index, decision) in decisions.enumerated() {
+            let (a, b) = work[index]
             if let plane = decision.hyperplane { hyperplanes.store(a.node, b.node, plane) }
-            if records { store(a, b, overlapping) }
+            if records { store(a, b, decision.overlapping) }
             state.withLock { state in
-                switch method {
+                switch decision.method {
                 case .solver: state.solverCalls += 1
                 case .reused: state.reusedHyperplanes += 1
                 case .centroid: state.centroidCertificates += 1
                 }
             }
-            if overlapping { return (a, b) }
+            if decision.overlapping { return (a, b) }
         }
         return nil
     }
