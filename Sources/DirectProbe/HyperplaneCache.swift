@@ -126,6 +126,12 @@ struct HyperplaneCache: Sendable {
         return found
     }
 
+    /// Whether a hyperplane found by the solver (with its corral) is stored for the pair: the
+    /// pair was near-touching (without touching its age).
+    func containsSolved(_ a: Int, _ b: Int) -> Bool {
+        solved.contains(NodePair(a, b))
+    }
+
     /// Whether a hyperplane is stored for the pair (without touching its age).
     func contains(_ a: Int, _ b: Int) -> Bool {
         let key = NodePair(a, b)

@@ -12,6 +12,9 @@ public final class RunLog: Sendable {
         var lines: [String] = []
         var live: FileHandle?
         var interruptNote: CleanupRegistry.Registration?
+        /// Set by the interrupt note: the followed file ends with it (the run's threads may
+        /// still log while the process exits, but not after the note).
+        var interrupted = false
     }
 
     private let state = Mutex(State())
@@ -39,7 +42,7 @@ public final class RunLog: Sendable {
         // If the process is interrupted (the executables run the registry on SIGINT/SIGTERM),
         // the followed log says so as its last line. Registered outside the log's lock: the
         // registry runs this note under its own lock, and the note takes the log's.
-        let note = CleanupRegistry.shared.register { [weak self] reason in self?.info(reason) }
+        let note = CleanupRegistry.shared.register { [weak self] reason in self?.info(reason, isFinal: true) }
         let kept = state.withLock { state in
             guard state.interruptNote == nil else { return false }
             state.interruptNote = note
@@ -56,12 +59,21 @@ public final class RunLog: Sendable {
 
     /// Adds an INFO line.
     public func info(_ message: String) {
+        info(message, isFinal: false)
+    }
+
+    /// Adds an INFO line; `isFinal` (the interrupt note) makes it the last line of the
+    /// followed file and of stderr.
+    private func info(_ message: String, isFinal: Bool) {
         let line = "\(formatter.string(from: Date()))-probe-INFO: \(message)"
-        state.withLock { state in
+        let shown = state.withLock { state -> Bool in
+            guard !state.interrupted else { return false }
             state.lines.append(line)
             state.live?.write(Data((line + "\n").utf8))
+            state.interrupted = isFinal
+            return true
         }
-        if echo { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        if shown && echo { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
 
     /// Everything logged so far, one line each, with a final newline.

@@ -68,4 +68,41 @@ struct OverlapCheckerTests {
         #expect(answers[1] == answers[0])
         #expect(answers[2] == answers[0])
     }
+
+    @Test("a merge that overlaps a near-touching cluster is rejected by the suspects, before any other candidate is certified")
+    func suspectsEndARejectedMerge() throws {
+        // A (label a) is the segment (0,0)–(10,0); C (label b) the segment (−5,1)–(20,−0.5),
+        // above A over A's whole span: separable, but not along the centroid difference, so
+        // the solver separates them (a near-touching pair). B (label a) is the point (5,1),
+        // above C at x = 5: A ∪ B overlaps C. Twenty far clusters of label b are candidates too.
+        var points: [[Float]] = [[0, 0], [10, 0], [5, 1], [-5, 1], [20, -0.5]]
+        for k in 0..<20 { points.append([100 + Float(10 * k), 100]) }
+        let labels = ["a", "a", "a", "b", "b"] + Array(repeating: "b", count: 20)
+        let folder = TemporaryFolder()
+        let configuration = try writeTask(in: folder, points: points, labels: labels)
+        let matrix = try EmbeddingInput.open(configuration.embeddingsPath ?? "", entityCount: points.count,
+                                             entitiesPath: configuration.entitiesPath, scratchFolder: folder.file("scratch"),
+                                             name: "train", showProgress: false)
+        let data = try LabeledPoints(matrix: matrix, labels: labels.map { $0 == "a" ? 0 : 1 }, labelSet: .init(["a", "b"]), source: "test")
+        let geometry = ClusterGeometry(points: data)
+        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
+        let b = try geometry.summary(node: 1, label: 0, members: [2])
+        let c = try geometry.summary(node: 2, label: 1, members: [3, 4])
+        let far = try (0..<20).map { try geometry.summary(node: 10 + $0, label: 1, members: [Int32(5 + $0)]) }
+        let merged = try geometry.summary(node: 50, label: 0, members: [0, 1, 2])
+
+        // With the solver's hyperplane of A and C stored (a corral kept after any solve), C is
+        // a suspect of A ∪ B: the merge is rejected before the far clusters are looked at.
+        let checker = OverlapChecker(geometry: geometry, threads: 2, corralIterations: 0)
+        #expect(try checker.firstOverlap(in: [a, c]) == nil)
+        #expect(checker.solverCalls == 1)
+        let certificatesBefore = checker.reusedHyperplanes + checker.centroidCertificates
+        #expect(try checker.overlapsAny(merged, parts: [a, b], candidates: far + [c], records: false))
+        #expect(checker.reusedHyperplanes + checker.centroidCertificates == certificatesBefore)
+
+        // Without it (a fresh checker), the same verdict, after certificates for the far clusters.
+        let fresh = OverlapChecker(geometry: geometry, threads: 2)
+        #expect(try fresh.overlapsAny(merged, parts: [a, b], candidates: far + [c], records: false))
+        #expect(fresh.centroidCertificates >= far.count)
+    }
 }
