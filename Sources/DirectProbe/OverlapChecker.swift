@@ -119,33 +119,31 @@ final class OverlapChecker: Sendable {
         let order = candidates.indices.sorted { (i: Int, j: Int) -> Bool in
             depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
         }
-        var ordered = order.map { candidates[$0] }
+        let ordered = order.map { candidates[$0] }
         let partsOf: @Sendable (Cluster, Cluster) -> [Cluster] = { target, _ in target.node == cluster.node ? parts : [] }
-        if usesCertificates {
-            // Suspects first: of the deepest sphere overlaps, the candidates that a part was
-            // near-touching (the solver, not a certificate, had separated them), decided
-            // before the others. On a real layer almost every rejected merge overlaps one of them (layer
-            // 6 of the full supersense task: 474 of 478 rejections in the first 9 500 merges
-            // tried, at depth rank ≤ 9), so a rejection ends here, before the certificates
-            // of all (thousands of) candidates.
-            let suspects = ordered.prefix(OverlapChecker.suspectDepth).filter { candidate in
-                parts.contains { hyperplanes.containsSolved($0.node, candidate.node) }
-            }
-            if !suspects.isEmpty {
-                // The same checks as for the rest, on these few: the certificates in one batch,
-                // then the solver on what they leave.
-                let unproven = try certifyInBatch(cluster, parts: parts, candidates: suspects)
-                if try firstOverlap(unproven.map { (cluster, $0) }, partsOf: partsOf, records: records,
-                                    certificatesTried: true, progress: nil) != nil {
-                    return true
-                }
-                let decided = Set(suspects.map(\.node))
-                ordered.removeAll { decided.contains($0.node) }
-            }
-            ordered = try certifyInBatch(cluster, parts: parts, candidates: ordered)
+        guard usesCertificates else {
+            return try firstOverlap(ordered.map { (cluster, $0) }, partsOf: partsOf, records: records, progress: nil) != nil
         }
-        return try firstOverlap(ordered.map { (cluster, $0) }, partsOf: partsOf,
-                                records: records, certificatesTried: usesCertificates, progress: nil) != nil
+        // Suspects first: of the deepest sphere overlaps, the candidates that a part was
+        // near-touching (the solver, not a certificate, had separated them). On a real layer
+        // almost every rejected merge overlaps one of them (layer 6 of the full supersense
+        // task: 474 of 478 rejections in the first 9 500 merges tried, at depth rank ≤ 9), so
+        // a rejection ends with them, before the certificates of all (thousands of) candidates.
+        // Each group gets the same checks: the certificates in one batch, then the solver on
+        // what they leave.
+        let isSuspect = ordered.indices.map { index in
+            index < OverlapChecker.suspectDepth && parts.contains { hyperplanes.containsSolved($0.node, ordered[index].node) }
+        }
+        let suspects = ordered.indices.filter { isSuspect[$0] }.map { ordered[$0] }
+        let others = ordered.indices.filter { !isSuspect[$0] }.map { ordered[$0] }
+        for group in [suspects, others] where !group.isEmpty {
+            let unproven = try certifyInBatch(cluster, parts: parts, candidates: group)
+            if try firstOverlap(unproven.map { (cluster, $0) }, partsOf: partsOf, records: records,
+                                certificatesTried: true, progress: nil) != nil {
+                return true
+            }
+        }
+        return false
     }
 
     /// Drops the stored hyperplanes between each of `nodes` and each of `others`.
