@@ -67,12 +67,15 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         }
     }
 
-    /// Drops the values stored for `keys` (those nothing will ask for again), freeing their budget.
-    func remove(_ keys: [Key]) {
+    /// Frees the budget of the values stored for `keys`, keys that nothing will ask for again:
+    /// they leave the current generation. Entries in the previous generation stay until it is
+    /// dropped whole at the next turn (they hold no budget; looking each one up there would
+    /// double the cost, and forward merging releases thousands of keys per merge).
+    func release(_ keys: [Key]) {
         generations.withLock { g in
+            guard !g.current.isEmpty else { return }
             for key in keys {
                 if let old = g.current.removeValue(forKey: key) { g.currentBytes -= cost(old) }
-                g.previous.removeValue(forKey: key)
             }
         }
     }

@@ -9,13 +9,21 @@ import ProbeGeometry
 /// apart. The normal is stored in float32 (half the memory); the extremes were computed
 /// with that rounded normal, in float64, so they describe exactly the hyperplane stored.
 ///
-/// A hyperplane normal to the centroid difference of the two clusters it was found for is
-/// not stored at all (`normal == nil`): nodes name immutable point sets, so those clusters'
-/// centroids give it back exactly (`centroidDifference`). Such entries take about a tenth of
-/// the memory, so the cache holds ten times as many of them.
+/// A normal that is a centroid difference is not stored at all (`normal == nil`): nodes name
+/// immutable point sets, so the two clusters' centroids give it back exactly
+/// (`centroidDifference`). Those are the key's two clusters for a centroid certificate, and
+/// `centroidNodes` for a hyperplane reused from a part (one of them a cluster that no longer
+/// takes part, whose centroid the overlap checker keeps). Such entries take about a tenth of
+/// the memory, so the cache holds ten times as many of them: on a real layer, where a merge
+/// reuses thousands of hyperplanes, keeping their normals turned the cache over every ten
+/// merges or so, and the checks of a cluster merged before that started from scratch.
 struct SeparatingHyperplane: Sendable {
-    /// The normal, or nil for the centroid difference of the key's two clusters (low to high).
+    /// The normal, or nil for a centroid difference (`centroidNodes`, else the key's two
+    /// clusters, low to high).
     let normal: [Float]?
+    /// The nodes whose centroid difference is the normal (`to − from`), when it is not the
+    /// key's two clusters'.
+    var centroidNodes: CentroidPair? = nil
     let lowNode: Int
     let lowMax: Double
     let highMin: Double
@@ -25,6 +33,12 @@ struct SeparatingHyperplane: Sendable {
 
     /// Bytes this entry holds (for the cache budget), dictionary overhead included.
     var bytes: Int { (normal?.count ?? 0) * MemoryLayout<Float>.size + 128 + (corral?.bytes ?? 0) }
+}
+
+/// Two nodes whose centroid difference, `centroid(to) − centroid(from)`, is a stored normal.
+struct CentroidPair: Sendable, Equatable {
+    let from: Int
+    let to: Int
 }
 
 /// The float32 normal `high.centroid − low.centroid` (each entry rounded from the exact float64
@@ -41,7 +55,10 @@ func euclideanNorm(_ normal: [Float]) -> Double { normal.reduce(0) { $0 + Double
 
 /// A solver corral kept by point rows (not positions in a cluster), so that it stays valid
 /// for any supersets of the two clusters it was found for.
-struct StoredCorral: Sendable {
+///
+/// A class: a hyperplane reused for a merged cluster shares its part's corral, and thousands
+/// of hyperplanes are copied per merge, so one reference to count beats three arrays.
+final class StoredCorral: Sendable {
     /// Whether the A side of the vertices (`rowsA`) is the hyperplane's low side.
     let aIsLow: Bool
     /// Rows of the A side of each vertex.
@@ -138,11 +155,12 @@ struct HyperplaneCache: Sendable {
         return solved.contains(key) || cheap.contains(key)
     }
 
-    /// Drops the hyperplanes between `node` and each of `others`.
-    func remove(_ node: Int, _ others: [Int]) {
+    /// Frees the budget of the hyperplanes between `node` and each of `others`, pairs that
+    /// nothing asks for again (``GenerationalCache/release(_:)``).
+    func release(_ node: Int, _ others: [Int]) {
         let keys = others.map { NodePair(node, $0) }
-        solved.remove(keys)
-        cheap.remove(keys)
+        solved.release(keys)
+        cheap.release(keys)
     }
 
     /// Stores the hyperplanes between `node` and other clusters, each with the other's node.

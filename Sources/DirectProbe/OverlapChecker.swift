@@ -19,12 +19,17 @@ final class OverlapChecker: Sendable {
     private let pointCache: PointCache
     /// Separating hyperplanes of recent verdicts, reused when a cluster grows.
     private let hyperplanes: HyperplaneCache
+    /// Centroids of clusters that no longer take part (the parts of accepted merges), for the
+    /// hyperplanes kept as their centroid difference with another cluster (``retire(_:)``).
+    private let retiredCentroids: GenerationalCache<Int, [Float]>
     /// The verdict table and the counters for the log.
     private let state = Mutex(State())
 
     private struct State {
         /// Verdicts by point-set pair (true: overlapping).
         var verdicts: [NodePair: Bool] = [:]
+        /// The nodes of the pairs in `verdicts`.
+        var nodesWithVerdicts: Set<Int> = []
         var solverCalls = 0
         var reusedHyperplanes = 0
         var centroidCertificates = 0
@@ -41,6 +46,7 @@ final class OverlapChecker: Sendable {
         self.usesCertificates = usesCertificates
         pointCache = PointCache(geometry: geometry, capacityBytes: cacheBytes)
         hyperplanes = HyperplaneCache(capacityBytes: hyperplaneBytes)
+        retiredCentroids = GenerationalCache(capacityBytes: hyperplaneBytes / 4) { $0.count * MemoryLayout<Float>.size + 64 }
     }
 
     /// Solver calls made (for the log).
@@ -153,7 +159,13 @@ final class OverlapChecker: Sendable {
     /// again, and the budget they free keeps the live clusters' hyperplanes in the cache.
     func forgetHyperplanes(of nodes: [Int], with others: [Cluster]) {
         let otherNodes = others.map(\.node)
-        for node in nodes { hyperplanes.remove(node, otherNodes) }
+        for node in nodes { hyperplanes.release(node, otherNodes) }
+    }
+
+    /// Keeps the centroids of clusters that no longer take part (the parts of an accepted
+    /// merge): the hyperplanes reused from them keep their normals as centroid differences.
+    func retire(_ clusters: [Cluster]) {
+        retiredCentroids.store(clusters.filter { !$0.centroid.isEmpty }.map { ($0.node, $0.centroid) })
     }
 
     /// Proves `cluster` separable from as many `candidates` as the cheap certificates can, and
@@ -167,42 +179,60 @@ final class OverlapChecker: Sendable {
     /// each candidate; each candidate's own side is projected in parallel.
     private func certifyInBatch(_ cluster: Cluster, parts: [Cluster], candidates: [Cluster]) throws -> [Cluster] {
         let points = try pointCache.points(cluster)
-        var open = candidates.indices.filter { cached(cluster, candidates[$0]) == nil }
+        // A node no verdict was stored for (forward merging's fresh nodes) skips the lookups.
+        let consultsVerdicts = hasVerdicts(cluster.node)
+        var open = consultsVerdicts ? candidates.indices.filter { cached(cluster, candidates[$0]) == nil } : Array(candidates.indices)
+        let clusterScale = scaleBound(cluster)
         // Pass 1: a part's stored hyperplane; only the other parts' points are new.
         for part in parts.sorted(by: { ($0.count, $1.node) > ($1.count, $0.node) }) where !open.isEmpty {
             let openNow = open
             let found = hyperplanes.hyperplanes(part.node, open.map { candidates[$0].node })
             let withPlane = open.indices.filter { found[$0] != nil }
-            // The normals (a centroid difference is computed again), in parallel.
-            let normals = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> [Float]? in
-                guard let plane = found[withPlane[position]] else { return nil }
-                return self.normal(of: plane, part: part, other: candidates[openNow[withPlane[position]]])
+            let rest = try parts.filter { $0.node != part.node }.map { try pointCache.points($0) }
+            // The stored plane widened to the merged cluster by the rest's extremes along it.
+            let widen: @Sendable (SeparatingHyperplane, Int, [(min: Double, max: Double)]) -> SeparatingHyperplane = { plane, slot, restRanges in
+                self.reused(plane, part: part, other: candidates[openNow[slot]], merged: cluster, restRanges: restRanges)
             }
-            var stored: [(index: Int, plane: SeparatingHyperplane, normal: [Float])] = []
-            for (position, slot) in withPlane.enumerated() {
-                guard let plane = found[slot], let normal = normals[position] else { continue }
-                stored.append((open[slot], plane, normal))
-            }
-            guard !stored.isEmpty else { continue }
-            let directions = stored.flatMap { $0.normal }
-            let restRanges = try parts.filter { $0.node != part.node }
-                .map { try projectionRanges(try pointCache.points($0), along: directions) }
-            let planes = stored.indices.map { position -> SeparatingHyperplane in
-                let (index, plane, normal) = stored[position]
-                let partIsLow = plane.lowNode == part.node
-                var lowMax = plane.lowMax, highMin = plane.highMin
-                for ranges in restRanges {
-                    if partIsLow { lowMax = max(lowMax, ranges[position].max) } else { highMin = min(highMin, ranges[position].min) }
+            let planes: [SeparatingHyperplane?]
+            if rest.reduce(0, { $0 + $1.count }) <= OverlapChecker.directRestRows {
+                // A few new points (a cluster absorbing a small one): each candidate's plane on
+                // its own, in parallel, projecting those points directly; no normals copied
+                // into a matrix for a product that would read them once.
+                planes = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> SeparatingHyperplane? in
+                    let slot = withPlane[position]
+                    let other = candidates[openNow[slot]]
+                    guard let plane = found[slot], let normal = self.normal(of: plane, part: part, other: other) else { return nil }
+                    let widened = widen(plane, slot, rest.map { projectionRange($0, alongNormal: normal) })
+                    return try self.holds(widened, normal: normal, cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
                 }
-                return SeparatingHyperplane(normal: normal, lowNode: partIsLow ? cluster.node : candidates[index].node,
-                                            lowMax: lowMax, highMin: highMin, corral: plane.corral)
+            } else {
+                // Many new points: one product per chunk of normals reads them once for all.
+                let normals = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> [Float]? in
+                    guard let plane = found[withPlane[position]] else { return nil }
+                    return self.normal(of: plane, part: part, other: candidates[openNow[withPlane[position]]])
+                }
+                let usable = withPlane.indices.filter { normals[$0] != nil }
+                let directions = usable.flatMap { normals[$0] ?? [] }
+                let restRanges = try rest.map { try projectionRanges($0, along: directions) }
+                var widenedPlanes = [SeparatingHyperplane?](repeating: nil, count: withPlane.count)
+                for (column, position) in usable.enumerated() {
+                    guard let plane = found[withPlane[position]] else { continue }
+                    widenedPlanes[position] = widen(plane, withPlane[position], restRanges.map { $0[column] })
+                }
+                let widenedNow = widenedPlanes
+                planes = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> SeparatingHyperplane? in
+                    guard let widened = widenedNow[position], let normal = normals[position] else { return nil }
+                    let other = candidates[openNow[withPlane[position]]]
+                    return try self.holds(widened, normal: normal, cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
+                }
             }
-            let holds = try certified(planes, for: stored.map { candidates[$0.index] }, cluster: points)
             var reused = Set<Int>()
             var kept: [(other: Int, hyperplane: SeparatingHyperplane)] = []
-            for (position, plane) in planes.enumerated() where holds[position] {
-                kept.append((candidates[stored[position].index].node, plane))
-                reused.insert(stored[position].index)
+            for (position, plane) in planes.enumerated() {
+                guard let plane else { continue }
+                let index = open[withPlane[position]]
+                kept.append((candidates[index].node, plane))
+                reused.insert(index)
             }
             hyperplanes.store(cluster.node, kept)
             state.withLock { [count = reused.count] in $0.reusedHyperplanes += count }
@@ -224,7 +254,9 @@ final class OverlapChecker: Sendable {
                 SeparatingHyperplane(normal: normals[position], lowNode: cluster.node,
                                      lowMax: clusterRanges[position].max, highMin: highMinima[position])
             }
-            let holds = try certified(planes, for: others, cluster: points)
+            let holds = try parallelMap(planes.count, threads: threads, block: 64) { position in
+                try self.holds(planes[position], normal: normals[position], cluster: points, clusterScale: clusterScale, other: others[position])
+            }
             var done = Set<Int>()
             var kept: [(other: Int, hyperplane: SeparatingHyperplane)] = []
             for (position, plane) in planes.enumerated() where holds[position] {
@@ -238,7 +270,8 @@ final class OverlapChecker: Sendable {
             open.removeAll { done.contains($0) }
         }
         let undecided = Set(open)
-        return candidates.indices.filter { undecided.contains($0) || cached(cluster, candidates[$0]) != nil }.map { candidates[$0] }
+        return candidates.indices.filter { undecided.contains($0) || (consultsVerdicts && cached(cluster, candidates[$0]) != nil) }
+            .map { candidates[$0] }
     }
 
     /// ``projectionRanges(_:along:)`` on the checker's threads: the directions in chunks of a
@@ -258,16 +291,36 @@ final class OverlapChecker: Sendable {
     /// Directions per product in ``projectionRanges(_:along:)``.
     static let projectionChunk = 256
 
-    /// Whether each hyperplane's margin (with extremes already computed) exceeds the overlap
-    /// tolerance of `cluster` and its candidate.
-    private func certified(_ planes: [SeparatingHyperplane], for others: [Cluster], cluster points: PointMatrix) throws -> [Bool] {
-        try parallelMap(planes.count, threads: threads, block: 64) { position in
-            guard let normal = planes[position].normal else { return false }
-            let norm = euclideanNorm(normal)
-            guard norm > 0 else { return false }
-            let tolerance = self.tolerance(points, try self.pointCache.points(others[position]))
-            return (planes[position].highMin - planes[position].lowMax) / norm > tolerance
+    /// Rows of new points up to which ``certifyInBatch(_:parts:candidates:)`` projects them on
+    /// each reused hyperplane directly instead of in one product for all.
+    static let directRestRows = 8
+
+    /// Whether a hyperplane's margin (extremes already computed) exceeds the overlap tolerance
+    /// of `cluster` and `other`.
+    ///
+    /// The tolerance grows with the pair's largest point norm, which `scaleBound` bounds from
+    /// the summaries (‖centroid‖ + radius); a margin above the tolerance of that bound exceeds
+    /// the pair's own, so the points' norms (a cache lookup) are needed only near it.
+    private func holds(_ plane: SeparatingHyperplane, normal: [Float], cluster points: PointMatrix, clusterScale: Double,
+                       other: Cluster) throws -> Bool {
+        let norm = euclideanNorm(normal)
+        guard norm > 0 else { return false }
+        let margin = (plane.highMin - plane.lowMax) / norm
+        if margin > overlapTolerance(scale: max(clusterScale, scaleBound(other))) { return true }
+        return margin > tolerance(points, try pointCache.points(other))
+    }
+
+    /// An upper bound of the largest point norm of `cluster` (‖p‖ ≤ ‖centroid‖ + ‖p − centroid‖),
+    /// with room for the rounding of the float64 sums.
+    private func scaleBound(_ cluster: Cluster) -> Double {
+        let squaredNorm = cluster.centroid.withUnsafeBufferPointer { c in
+            c.baseAddress.map { Double(dotProduct($0, $0, c.count)) } ?? 0
         }
+        // A float32 sum of d squares is within d·2⁻²⁴ (relative) of the exact one (Higham §3.1),
+        // plus underflow; twice that and more is room enough.
+        let d = Double(cluster.centroid.count)
+        let bound = (squaredNorm * (1 + 2 * (d + 2) * 0x1p-24) + d * 0x1p-126).squareRoot()
+        return (bound + cluster.radius) * (1 + 1e-9)
     }
 
     /// The overlap tolerance of a pair, from the largest point norm when known.
@@ -409,22 +462,45 @@ final class OverlapChecker: Sendable {
                 if partIsLow { lowMax = max(lowMax, range.max) } else { highMin = min(highMin, range.min) }
             }
             if (highMin - lowMax) / euclideanNorm(normal) > tolerance {
-                return SeparatingHyperplane(normal: normal, lowNode: partIsLow ? merged.node : other.node,
-                                            lowMax: lowMax, highMin: highMin, corral: plane.corral)
+                return SeparatingHyperplane(normal: plane.normal, centroidNodes: plane.normal == nil ? centroidNodes(of: plane, part: part, other: other) : nil,
+                                            lowNode: partIsLow ? merged.node : other.node, lowMax: lowMax, highMin: highMin, corral: plane.corral)
             }
         }
         return nil
+    }
+
+    /// A part's hyperplane with `other` as the hyperplane of `merged` and `other`, its part's
+    /// extremes widened by the other parts' (`restRanges`); a normal kept as a centroid
+    /// difference stays one (of the same two nodes), so the entry stays small.
+    private func reused(_ plane: SeparatingHyperplane, part: Cluster, other: Cluster, merged: Cluster,
+                        restRanges: [(min: Double, max: Double)]) -> SeparatingHyperplane {
+        let partIsLow = plane.lowNode == part.node
+        var lowMax = plane.lowMax, highMin = plane.highMin
+        for range in restRanges {
+            if partIsLow { lowMax = max(lowMax, range.max) } else { highMin = min(highMin, range.min) }
+        }
+        return SeparatingHyperplane(normal: plane.normal, centroidNodes: plane.normal == nil ? centroidNodes(of: plane, part: part, other: other) : nil,
+                                    lowNode: partIsLow ? merged.node : other.node, lowMax: lowMax, highMin: highMin, corral: plane.corral)
+    }
+
+    /// The two nodes whose centroid difference is a stored hyperplane's normal (`normal == nil`).
+    private func centroidNodes(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> CentroidPair {
+        plane.centroidNodes ?? (plane.lowNode == part.node ? CentroidPair(from: part.node, to: other.node)
+                                                           : CentroidPair(from: other.node, to: part.node))
     }
 
     /// The normal of a stored hyperplane between `part` and `other`; one kept as a centroid
     /// difference is given back from the two clusters' centroids (nil if they are not known).
     private func normal(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> [Float]? {
         if let stored = plane.normal { return stored }
-        // The centroid difference of exactly these two clusters (the key's nodes).
-        let d = other.centroid.count
-        guard d > 0, part.centroid.count == d else { return nil }
-        return plane.lowNode == part.node ? centroidDifference(from: part.centroid, to: other.centroid)
-                                          : centroidDifference(from: other.centroid, to: part.centroid)
+        let nodes = centroidNodes(of: plane, part: part, other: other)
+        // The centroids of exactly these nodes: the pair's clusters, or a retired part's.
+        func centroid(_ node: Int) -> [Float]? {
+            let centroid = node == part.node ? part.centroid : node == other.node ? other.centroid : retiredCentroids.value(node)
+            return centroid?.isEmpty == false ? centroid : nil
+        }
+        guard let from = centroid(nodes.from), let to = centroid(nodes.to), from.count == to.count else { return nil }
+        return centroidDifference(from: from, to: to)
     }
 
     /// The hyperplane with this normal between `low` and `high`, if its margin over every
@@ -439,12 +515,21 @@ final class OverlapChecker: Sendable {
         return SeparatingHyperplane(normal: normal, lowNode: lowNode, lowMax: lowRange.max, highMin: highRange.min)
     }
 
+    /// Whether any verdict was stored for a pair with `node`.
+    private func hasVerdicts(_ node: Int) -> Bool {
+        state.withLock { $0.nodesWithVerdicts.contains(node) }
+    }
+
     private func cached(_ a: Cluster, _ b: Cluster) -> Bool? {
         state.withLock { $0.verdicts[NodePair(a.node, b.node)] }
     }
 
     private func store(_ a: Cluster, _ b: Cluster, _ overlapping: Bool) {
-        state.withLock { $0.verdicts[NodePair(a.node, b.node)] = overlapping }
+        state.withLock { state in
+            state.verdicts[NodePair(a.node, b.node)] = overlapping
+            state.nodesWithVerdicts.insert(a.node)
+            state.nodesWithVerdicts.insert(b.node)
+        }
     }
 }
 

@@ -170,6 +170,7 @@ public struct Prober {
             } else {
                 // The parts are gone for good: only the merged cluster's hyperplanes are asked for again.
                 checker.forgetHyperplanes(of: [first.node, second.node], with: candidates)
+                checker.retire([first, second])
                 accepted += 1
                 let kept = engines[label]!.merge(pair, centroid: merged.centroid)
                 let keptIndex = slotsOfLabel[label][kept]

@@ -62,7 +62,11 @@ struct SphereIndex: Sendable {
                     let dot = dotProduct(query, base + j * d, d)
                     let squared = Double(norm + norms[j] - 2 * dot)
                     let reach = cluster.radius + radii[j]
-                    if squared <= reach * reach + 1e-4 * Double(norm + norms[j]) + 1e-12 {
+                    let slack = 1e-4 * Double(norm + norms[j]) + 1e-12
+                    if squared + slack < reach * reach {
+                        // Inside by more than the float32 error: the exact distance agrees.
+                        found.append(j)
+                    } else if squared <= reach * reach + slack {
                         let distance = exactSquaredDistance(query, base + j * d, dimension: d).squareRoot()
                         if reach >= distance { found.append(j) }
                     }

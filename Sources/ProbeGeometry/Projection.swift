@@ -21,6 +21,25 @@ public func projectionRange(_ points: PointMatrix, along direction: [Double]) ->
     }
 }
 
+/// ``projectionRange(_:along:)`` for a float32 normal: the same values as along its float64
+/// widening, without making that copy.
+///
+/// - Precondition: `points` is non-empty and `normal.count == points.dimension > 0`.
+public func projectionRange(_ points: PointMatrix, alongNormal normal: [Float]) -> (min: Double, max: Double) {
+    precondition(normal.count == points.dimension, "ProbeGeometry: normal of \(normal.count) values, points of \(points.dimension)")
+    return points.withRows { rows in
+        normal.withUnsafeBufferPointer { w in
+            var low = Double.infinity, high = -Double.infinity
+            for index in 0..<rows.count {
+                let value = dot(rows.row(index), w.baseAddress!, rows.dimension)
+                low = min(low, value)
+                high = max(high, value)
+            }
+            return (low, high)
+        }
+    }
+}
+
 /// The smallest and largest value of `⟨direction, x⟩` over the points of `points`, for many
 /// directions at once.
 ///

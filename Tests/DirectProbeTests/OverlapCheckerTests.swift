@@ -20,7 +20,8 @@ struct OverlapCheckerTests {
         let kept = cache.hyperplane(2, 1)
         #expect(kept?.corral?.rowsA == [3])
         #expect(kept?.corral?.rowsB == [7])
-        cache.remove(1, [2])
+        // Released from the current generation, where it was stored.
+        cache.release(1, [2])
         #expect(!cache.contains(1, 2))
     }
 
@@ -67,6 +68,45 @@ struct OverlapCheckerTests {
         #expect(answers[0][0] >= 0)
         #expect(answers[1] == answers[0])
         #expect(answers[2] == answers[0])
+    }
+
+    @Test("a hyperplane reused by a merged cluster is reused again after its part retired, from the part's kept centroid")
+    func reusedHyperplanesOutliveTheirPart() throws {
+        // A (label a) along the x axis near the origin; X (label b) a long segment at y = 4,
+        // whose sphere contains A's: the centroid difference separates them. B1 and B2
+        // (label a) join A one after the other.
+        let points: [[Float]] = [[0, 0], [1, 0], [0.5, 0.2], [0.7, -0.1], [-6, 4], [7, 4]]
+        let labels = ["a", "a", "a", "a", "b", "b"]
+        let folder = TemporaryFolder()
+        let configuration = try writeTask(in: folder, points: points, labels: labels)
+        let matrix = try EmbeddingInput.open(configuration.embeddingsPath ?? "", entityCount: points.count,
+                                             entitiesPath: configuration.entitiesPath, scratchFolder: folder.file("scratch"),
+                                             name: "train", showProgress: false)
+        let data = try LabeledPoints(matrix: matrix, labels: labels.map { $0 == "a" ? 0 : 1 }, labelSet: .init(["a", "b"]), source: "test")
+        let geometry = ClusterGeometry(points: data)
+        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
+        let b1 = try geometry.summary(node: 1, label: 0, members: [2])
+        let b2 = try geometry.summary(node: 2, label: 0, members: [3])
+        let x = try geometry.summary(node: 3, label: 1, members: [4, 5])
+        let first = try geometry.summary(node: 10, label: 0, members: [0, 1, 2])
+        let second = try geometry.summary(node: 11, label: 0, members: [0, 1, 2, 3])
+
+        for retires in [true, false] {
+            let checker = OverlapChecker(geometry: geometry, threads: 2)
+            #expect(try checker.firstOverlap(in: [a, x]) == nil)
+            #expect(checker.centroidCertificates == 1)
+            // A ∪ B1: A's hyperplane with X, re-checked on B1's point.
+            #expect(try !checker.overlapsAny(first, parts: [a, b1], candidates: [x], records: false))
+            #expect(checker.reusedHyperplanes == 1)
+            checker.forgetHyperplanes(of: [a.node, b1.node], with: [x])
+            if retires { checker.retire([a, b1]) }
+            // (A ∪ B1) ∪ B2: the hyperplane kept for A ∪ B1 is A's centroid difference with X;
+            // with A's centroid kept it is reused again, else the centroid certificate decides.
+            #expect(try !checker.overlapsAny(second, parts: [first, b2], candidates: [x], records: false))
+            #expect(checker.reusedHyperplanes == (retires ? 2 : 1))
+            #expect(checker.centroidCertificates == (retires ? 1 : 2))
+            #expect(checker.solverCalls == 0)
+        }
     }
 
     @Test("a merge that overlaps a near-touching cluster is rejected by the suspects, before any other candidate is certified")

@@ -54,6 +54,9 @@ struct ProjectionTests {
         for (j, normal) in normals.enumerated() {
             let single = projectionRange(all, along: normal.map(Double.init))
             #expect(ranges[j].min == single.min && ranges[j].max == single.max)
+            // Along the float32 normal itself: the same values, bit for bit.
+            let unwidened = projectionRange(all, alongNormal: normal)
+            #expect(unwidened.min == single.min && unwidened.max == single.max)
         }
         let view = all.selecting(rows: Array(stride(from: 0, to: count, by: 2)))
         let viewRanges = projectionRanges(view, along: normals.flatMap { $0 })

@@ -29,25 +29,28 @@ extension Double: WidenedCoordinate {
     var widened: Double { self }
 }
 
-/// `Σ u[i]·x[i]` in float64, `u` a float32 row (widened) or a float64 vector; inlined and
-/// specialised for each, it compiles to the two hand-written loops it replaces.
+/// `Σ u[i]·x[i]` in float64, `u` a float32 row (widened) or a float64 vector, `x` a float64
+/// vector or a float32 normal (widened: the same value as a widened copy, without the copy);
+/// inlined and specialised for each, it compiles to the hand-written loops it replaces.
 @inline(__always)
-func dot<Coordinate: WidenedCoordinate>(_ u: UnsafePointer<Coordinate>, _ x: UnsafePointer<Double>, _ count: Int) -> Double {
+func dot<Coordinate: WidenedCoordinate, Other: WidenedCoordinate>(
+    _ u: UnsafePointer<Coordinate>, _ x: UnsafePointer<Other>, _ count: Int
+) -> Double {
     var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
     var i = 0
     while i &+ 8 <= count {
-        s0 += u[i].widened * x[i]
-        s1 += u[i &+ 1].widened * x[i &+ 1]
-        s2 += u[i &+ 2].widened * x[i &+ 2]
-        s3 += u[i &+ 3].widened * x[i &+ 3]
-        s4 += u[i &+ 4].widened * x[i &+ 4]
-        s5 += u[i &+ 5].widened * x[i &+ 5]
-        s6 += u[i &+ 6].widened * x[i &+ 6]
-        s7 += u[i &+ 7].widened * x[i &+ 7]
+        s0 += u[i].widened * x[i].widened
+        s1 += u[i &+ 1].widened * x[i &+ 1].widened
+        s2 += u[i &+ 2].widened * x[i &+ 2].widened
+        s3 += u[i &+ 3].widened * x[i &+ 3].widened
+        s4 += u[i &+ 4].widened * x[i &+ 4].widened
+        s5 += u[i &+ 5].widened * x[i &+ 5].widened
+        s6 += u[i &+ 6].widened * x[i &+ 6].widened
+        s7 += u[i &+ 7].widened * x[i &+ 7].widened
         i &+= 8
     }
     while i < count {
-        s0 += u[i].widened * x[i]
+        s0 += u[i].widened * x[i].widened
         i &+= 1
     }
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
