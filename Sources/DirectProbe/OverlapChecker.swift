@@ -176,7 +176,10 @@ final class OverlapChecker: Sendable {
     /// re-checked on the other parts' points, then the centroid-difference hyperplanes of the
     /// rest. Each pass projects one cluster's points on all its hyperplanes with one matrix
     /// product (``projectionRanges(_:along:)``), so that cluster is read once, not once for
-    /// each candidate; each candidate's own side is projected in parallel.
+    /// each candidate; each candidate's own side is projected in parallel. Where the other
+    /// parts are a few points (a cluster absorbing a small one, most merges late in forward
+    /// merging), each reused hyperplane is checked on them directly instead: a product would
+    /// first copy thousands of normals into a matrix to read those points once.
     private func certifyInBatch(_ cluster: Cluster, parts: [Cluster], candidates: [Cluster]) throws -> [Cluster] {
         let points = try pointCache.points(cluster)
         // A node no verdict was stored for (forward merging's fresh nodes) skips the lookups.
