@@ -8,17 +8,7 @@
 /// - Precondition: `points` is non-empty and `direction.count == points.dimension > 0`.
 public func projectionRange(_ points: PointMatrix, along direction: [Double]) -> (min: Double, max: Double) {
     precondition(direction.count == points.dimension, "ProbeGeometry: direction of \(direction.count) values, points of \(points.dimension)")
-    return points.withRows { rows in
-        direction.withUnsafeBufferPointer { x in
-            var low = Double.infinity, high = -Double.infinity
-            for index in 0..<rows.count {
-                let value = dot(rows.row(index), x.baseAddress!, rows.dimension)
-                low = min(low, value)
-                high = max(high, value)
-            }
-            return (low, high)
-        }
-    }
+    return extremes(points, along: direction)
 }
 
 /// ``projectionRange(_:along:)`` for a float32 normal: the same values as along its float64
@@ -27,11 +17,17 @@ public func projectionRange(_ points: PointMatrix, along direction: [Double]) ->
 /// - Precondition: `points` is non-empty and `normal.count == points.dimension > 0`.
 public func projectionRange(_ points: PointMatrix, alongNormal normal: [Float]) -> (min: Double, max: Double) {
     precondition(normal.count == points.dimension, "ProbeGeometry: normal of \(normal.count) values, points of \(points.dimension)")
-    return points.withRows { rows in
-        normal.withUnsafeBufferPointer { w in
+    return extremes(points, along: normal)
+}
+
+/// The extremes of `dot(point, direction)` over the points (float64 products, the direction
+/// widened entry by entry).
+private func extremes<Coordinate: WidenedCoordinate>(_ points: PointMatrix, along direction: [Coordinate]) -> (min: Double, max: Double) {
+    points.withRows { rows in
+        direction.withUnsafeBufferPointer { x in
             var low = Double.infinity, high = -Double.infinity
             for index in 0..<rows.count {
-                let value = dot(rows.row(index), w.baseAddress!, rows.dimension)
+                let value = dot(rows.row(index), x.baseAddress!, rows.dimension)
                 low = min(low, value)
                 high = max(high, value)
             }

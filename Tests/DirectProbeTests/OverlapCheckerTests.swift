@@ -37,14 +37,8 @@ struct OverlapCheckerTests {
             labels.append(["a", "b", "c", "d"][Int.random(in: 0..<4, using: &rng)])
         }
         let folder = TemporaryFolder()
-        let configuration = try writeTask(in: folder, points: points, labels: labels)
-        let matrix = try EmbeddingInput.open(configuration.embeddingsPath ?? "", entityCount: points.count,
-                                             entitiesPath: configuration.entitiesPath, scratchFolder: folder.file("scratch"),
-                                             name: "train", showProgress: false)
         let labelSet = ["a", "b", "c", "d"]
-        let data = try LabeledPoints(matrix: matrix, labels: labels.map { Int32(labelSet.firstIndex(of: $0) ?? 0) },
-                                     labelSet: .init(labelSet), source: "test")
-        let geometry = ClusterGeometry(points: data)
+        let geometry = try clusterGeometry(points: points, labels: labels, labelSet: labelSet, in: folder)
         // Clusters: each label's points in the same blob, so clusters of a label are compact and
         // those of different labels in one blob overlap.
         var groups: [String: [Int32]] = [:]
@@ -78,12 +72,7 @@ struct OverlapCheckerTests {
         let points: [[Float]] = [[0, 0], [1, 0], [0.5, 0.2], [0.7, -0.1], [-6, 4], [7, 4]]
         let labels = ["a", "a", "a", "a", "b", "b"]
         let folder = TemporaryFolder()
-        let configuration = try writeTask(in: folder, points: points, labels: labels)
-        let matrix = try EmbeddingInput.open(configuration.embeddingsPath ?? "", entityCount: points.count,
-                                             entitiesPath: configuration.entitiesPath, scratchFolder: folder.file("scratch"),
-                                             name: "train", showProgress: false)
-        let data = try LabeledPoints(matrix: matrix, labels: labels.map { $0 == "a" ? 0 : 1 }, labelSet: .init(["a", "b"]), source: "test")
-        let geometry = ClusterGeometry(points: data)
+        let geometry = try clusterGeometry(points: points, labels: labels, labelSet: ["a", "b"], in: folder)
         let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
         let b1 = try geometry.summary(node: 1, label: 0, members: [2])
         let b2 = try geometry.summary(node: 2, label: 0, members: [3])
@@ -119,12 +108,7 @@ struct OverlapCheckerTests {
         for k in 0..<20 { points.append([100 + Float(10 * k), 100]) }
         let labels = ["a", "a", "a", "b", "b"] + Array(repeating: "b", count: 20)
         let folder = TemporaryFolder()
-        let configuration = try writeTask(in: folder, points: points, labels: labels)
-        let matrix = try EmbeddingInput.open(configuration.embeddingsPath ?? "", entityCount: points.count,
-                                             entitiesPath: configuration.entitiesPath, scratchFolder: folder.file("scratch"),
-                                             name: "train", showProgress: false)
-        let data = try LabeledPoints(matrix: matrix, labels: labels.map { $0 == "a" ? 0 : 1 }, labelSet: .init(["a", "b"]), source: "test")
-        let geometry = ClusterGeometry(points: data)
+        let geometry = try clusterGeometry(points: points, labels: labels, labelSet: ["a", "b"], in: folder)
         let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
         let b = try geometry.summary(node: 1, label: 0, members: [2])
         let c = try geometry.summary(node: 2, label: 1, members: [3, 4])
@@ -145,4 +129,16 @@ struct OverlapCheckerTests {
         #expect(try fresh.overlapsAny(merged, parts: [a, b], candidates: far + [c], records: false))
         #expect(fresh.centroidCertificates >= far.count)
     }
+}
+
+/// The cluster geometry of `points` labelled `labels` (each one of `labelSet`), read from a
+/// task written into `folder`.
+private func clusterGeometry(points: [[Float]], labels: [String], labelSet: [String], in folder: TemporaryFolder) throws -> ClusterGeometry {
+    let configuration = try writeTask(in: folder, points: points, labels: labels)
+    let matrix = try EmbeddingInput.open(configuration.embeddingsPath ?? "", entityCount: points.count,
+                                         entitiesPath: configuration.entitiesPath, scratchFolder: folder.file("scratch"),
+                                         name: "train", showProgress: false)
+    let data = try LabeledPoints(matrix: matrix, labels: labels.map { Int32(labelSet.firstIndex(of: $0) ?? 0) },
+                                 labelSet: .init(labelSet), source: "test")
+    return ClusterGeometry(points: data)
 }
