@@ -9,21 +9,16 @@ import ProbeGeometry
 /// apart. The normal is stored in float32 (half the memory); the extremes were computed
 /// with that rounded normal, in float64, so they describe exactly the hyperplane stored.
 ///
-/// A normal that is a centroid difference is not stored at all (`normal == nil`): nodes name
-/// immutable point sets, so the two clusters' centroids give it back exactly
-/// (`centroidDifference`). Those are the key's two clusters for a centroid certificate, and
-/// `centroidNodes` for a hyperplane reused from a part (one of them a cluster that no longer
-/// takes part, whose centroid the overlap checker keeps). Such entries take about a tenth of
-/// the memory, so the cache holds ten times as many of them: on a real layer, where a merge
-/// reuses thousands of hyperplanes, keeping their normals turned the cache over every ten
-/// merges or so, and the checks of a cluster merged before that started from scratch.
+/// A normal that is a centroid difference is not stored at all: nodes name immutable point
+/// sets, so the two clusters' centroids give it back exactly (`centroidDifference`). Those
+/// are the key's two clusters for a centroid certificate; for a hyperplane reused from a part
+/// one of them is a cluster that no longer takes part, whose centroid the overlap checker
+/// keeps. Such entries take about a tenth of the memory, so the cache holds ten times as many
+/// of them: on a real layer, where a merge reuses thousands of hyperplanes, keeping their
+/// normals turned the cache over every ten merges or so, and the checks of a cluster merged
+/// before that started from scratch.
 struct SeparatingHyperplane: Sendable {
-    /// The normal, or nil for a centroid difference (`centroidNodes`, else the key's two
-    /// clusters, low to high).
-    let normal: [Float]?
-    /// The nodes whose centroid difference is the normal (`to − from`), when it is not the
-    /// key's two clusters'.
-    var centroidNodes: CentroidPair? = nil
+    let normal: HyperplaneNormal
     let lowNode: Int
     let lowMax: Double
     let highMin: Double
@@ -32,13 +27,21 @@ struct SeparatingHyperplane: Sendable {
     var corral: StoredCorral? = nil
 
     /// Bytes this entry holds (for the cache budget), dictionary overhead included.
-    var bytes: Int { (normal?.count ?? 0) * MemoryLayout<Float>.size + 128 + (corral?.bytes ?? 0) }
+    var bytes: Int { normal.bytes + 128 + (corral?.bytes ?? 0) }
 }
 
-/// Two nodes whose centroid difference, `centroid(to) − centroid(from)`, is a stored normal.
-struct CentroidPair: Sendable, Equatable {
-    let from: Int
-    let to: Int
+/// The normal of a ``SeparatingHyperplane``.
+enum HyperplaneNormal: Sendable {
+    /// Kept in float32.
+    case stored([Float])
+    /// `centroid(to) − centroid(from)` of two nodes, computed again when needed.
+    case centroidDifference(from: Int, to: Int)
+
+    /// Bytes of the stored values.
+    var bytes: Int {
+        if case .stored(let values) = self { return values.count * MemoryLayout<Float>.size }
+        return 0
+    }
 }
 
 /// The float32 normal `high.centroid − low.centroid` (each entry rounded from the exact float64

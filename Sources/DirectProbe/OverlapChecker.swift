@@ -152,7 +152,7 @@ final class OverlapChecker: Sendable {
         return false
     }
 
-    /// Drops the stored hyperplanes between each of `nodes` and each of `others`.
+    /// Releases the stored hyperplanes between each of `nodes` and each of `others`.
     ///
     /// Forward merging calls it for point sets that no longer take part (the two clusters an
     /// accepted merge replaced, or a rejected union): nothing asks for their hyperplanes
@@ -192,10 +192,6 @@ final class OverlapChecker: Sendable {
             let found = hyperplanes.hyperplanes(part.node, open.map { candidates[$0].node })
             let withPlane = open.indices.filter { found[$0] != nil }
             let rest = try parts.filter { $0.node != part.node }.map { try pointCache.points($0) }
-            // The stored plane widened to the merged cluster by the rest's extremes along it.
-            let widen: @Sendable (SeparatingHyperplane, Int, [(min: Double, max: Double)]) -> SeparatingHyperplane = { plane, slot, restRanges in
-                self.reused(plane, part: part, other: candidates[openNow[slot]], merged: cluster, restRanges: restRanges)
-            }
             let planes: [SeparatingHyperplane?]
             if rest.reduce(0, { $0 + $1.count }) <= OverlapChecker.directRestRows {
                 // A few new points (a cluster absorbing a small one): each candidate's plane on
@@ -205,7 +201,8 @@ final class OverlapChecker: Sendable {
                     let slot = withPlane[position]
                     let other = candidates[openNow[slot]]
                     guard let plane = found[slot], let normal = self.normal(of: plane, part: part, other: other) else { return nil }
-                    let widened = widen(plane, slot, rest.map { projectionRange($0, alongNormal: normal) })
+                    let widened = self.reused(plane, part: part, other: other, merged: cluster,
+                                              restRanges: rest.map { projectionRange($0, alongNormal: normal) })
                     return try self.holds(widened, normal: normal, cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
                 }
             } else {
@@ -220,7 +217,8 @@ final class OverlapChecker: Sendable {
                 var widenedPlanes = [SeparatingHyperplane?](repeating: nil, count: withPlane.count)
                 for (column, position) in usable.enumerated() {
                     guard let plane = found[withPlane[position]] else { continue }
-                    widenedPlanes[position] = widen(plane, withPlane[position], restRanges.map { $0[column] })
+                    widenedPlanes[position] = reused(plane, part: part, other: candidates[openNow[withPlane[position]]], merged: cluster,
+                                                     restRanges: restRanges.map { $0[column] })
                 }
                 let widenedNow = widenedPlanes
                 planes = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> SeparatingHyperplane? in
@@ -254,7 +252,7 @@ final class OverlapChecker: Sendable {
                 projectionRange(try self.pointCache.points(others[position]), along: widened(normals[position])).min
             }
             let planes = open.indices.map { position in
-                SeparatingHyperplane(normal: normals[position], lowNode: cluster.node,
+                SeparatingHyperplane(normal: .stored(normals[position]), lowNode: cluster.node,
                                      lowMax: clusterRanges[position].max, highMin: highMinima[position])
             }
             let holds = try parallelMap(planes.count, threads: threads, block: 64) { position in
@@ -265,7 +263,8 @@ final class OverlapChecker: Sendable {
             for (position, plane) in planes.enumerated() where holds[position] {
                 // Stored without its normal: the centroids of the two clusters give it back.
                 kept.append((others[position].node,
-                             SeparatingHyperplane(normal: nil, lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin)))
+                             SeparatingHyperplane(normal: .centroidDifference(from: cluster.node, to: others[position].node),
+                                                  lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin)))
                 done.insert(open[position])
             }
             hyperplanes.store(cluster.node, kept)
@@ -406,7 +405,8 @@ final class OverlapChecker: Sendable {
         if let plane = certify(direction, low: pointsA, lowNode: a.node, high: pointsB, tolerance: tolerance) {
             // Stored without its normal: the centroids of a and b give it back.
             return Decision(overlapping: false, method: .centroid,
-                            hyperplane: SeparatingHyperplane(normal: nil, lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin))
+                            hyperplane: SeparatingHyperplane(normal: .centroidDifference(from: a.node, to: b.node),
+                                                             lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin))
         }
         return nil
     }
@@ -457,24 +457,16 @@ final class OverlapChecker: Sendable {
         for part in parts {
             guard let plane = hyperplanes.hyperplane(part.node, other.node),
                   let normal = normal(of: plane, part: part, other: other) else { continue }
-            let partIsLow = plane.lowNode == part.node
-            let direction = widened(normal)
-            var lowMax = plane.lowMax, highMin = plane.highMin
-            for rest in parts where rest.node != part.node {
-                let range = projectionRange(try pointCache.points(rest), along: direction)
-                if partIsLow { lowMax = max(lowMax, range.max) } else { highMin = min(highMin, range.min) }
-            }
-            if (highMin - lowMax) / euclideanNorm(normal) > tolerance {
-                return SeparatingHyperplane(normal: plane.normal, centroidNodes: plane.normal == nil ? centroidNodes(of: plane, part: part, other: other) : nil,
-                                            lowNode: partIsLow ? merged.node : other.node, lowMax: lowMax, highMin: highMin, corral: plane.corral)
-            }
+            let restRanges = try parts.filter { $0.node != part.node }.map { projectionRange(try pointCache.points($0), alongNormal: normal) }
+            let widened = reused(plane, part: part, other: other, merged: merged, restRanges: restRanges)
+            if (widened.highMin - widened.lowMax) / euclideanNorm(normal) > tolerance { return widened }
         }
         return nil
     }
 
     /// A part's hyperplane with `other` as the hyperplane of `merged` and `other`, its part's
-    /// extremes widened by the other parts' (`restRanges`); a normal kept as a centroid
-    /// difference stays one (of the same two nodes), so the entry stays small.
+    /// extremes widened by the other parts' (`restRanges`), with the same normal (one kept as
+    /// a centroid difference stays one, so the entry stays small).
     private func reused(_ plane: SeparatingHyperplane, part: Cluster, other: Cluster, merged: Cluster,
                         restRanges: [(min: Double, max: Double)]) -> SeparatingHyperplane {
         let partIsLow = plane.lowNode == part.node
@@ -482,28 +474,25 @@ final class OverlapChecker: Sendable {
         for range in restRanges {
             if partIsLow { lowMax = max(lowMax, range.max) } else { highMin = min(highMin, range.min) }
         }
-        return SeparatingHyperplane(normal: plane.normal, centroidNodes: plane.normal == nil ? centroidNodes(of: plane, part: part, other: other) : nil,
-                                    lowNode: partIsLow ? merged.node : other.node, lowMax: lowMax, highMin: highMin, corral: plane.corral)
-    }
-
-    /// The two nodes whose centroid difference is a stored hyperplane's normal (`normal == nil`).
-    private func centroidNodes(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> CentroidPair {
-        plane.centroidNodes ?? (plane.lowNode == part.node ? CentroidPair(from: part.node, to: other.node)
-                                                           : CentroidPair(from: other.node, to: part.node))
+        return SeparatingHyperplane(normal: plane.normal, lowNode: partIsLow ? merged.node : other.node,
+                                    lowMax: lowMax, highMin: highMin, corral: plane.corral)
     }
 
     /// The normal of a stored hyperplane between `part` and `other`; one kept as a centroid
-    /// difference is given back from the two clusters' centroids (nil if they are not known).
+    /// difference is given back from its two nodes' centroids (nil if they are not known).
     private func normal(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> [Float]? {
-        if let stored = plane.normal { return stored }
-        let nodes = centroidNodes(of: plane, part: part, other: other)
-        // The centroids of exactly these nodes: the pair's clusters, or a retired part's.
-        func centroid(_ node: Int) -> [Float]? {
-            let centroid = node == part.node ? part.centroid : node == other.node ? other.centroid : retiredCentroids.value(node)
-            return centroid?.isEmpty == false ? centroid : nil
+        switch plane.normal {
+        case .stored(let values):
+            return values
+        case .centroidDifference(let from, let to):
+            // The centroids of exactly these nodes: the pair's clusters, or a retired part's.
+            func centroid(_ node: Int) -> [Float]? {
+                let centroid = node == part.node ? part.centroid : node == other.node ? other.centroid : retiredCentroids.value(node)
+                return centroid?.isEmpty == false ? centroid : nil
+            }
+            guard let low = centroid(from), let high = centroid(to), low.count == high.count else { return nil }
+            return centroidDifference(from: low, to: high)
         }
-        guard let from = centroid(nodes.from), let to = centroid(nodes.to), from.count == to.count else { return nil }
-        return centroidDifference(from: from, to: to)
     }
 
     /// The hyperplane with this normal between `low` and `high`, if its margin over every
@@ -515,7 +504,7 @@ final class OverlapChecker: Sendable {
         let lowRange = projectionRange(low, along: direction)
         let highRange = projectionRange(high, along: direction)
         guard (highRange.min - lowRange.max) / norm > tolerance else { return nil }
-        return SeparatingHyperplane(normal: normal, lowNode: lowNode, lowMax: lowRange.max, highMin: highRange.min)
+        return SeparatingHyperplane(normal: .stored(normal), lowNode: lowNode, lowMax: lowRange.max, highMin: highRange.min)
     }
 
     /// Whether any verdict was stored for a pair with `node`.

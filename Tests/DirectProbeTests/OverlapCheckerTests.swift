@@ -11,10 +11,10 @@ struct OverlapCheckerTests {
     func solvedHyperplanesOutliveCheapOnes() {
         let cache = HyperplaneCache(capacityBytes: 64 << 10)
         let corral = StoredCorral([.init(indexA: 0, indexB: 0, weight: 1)], aIsLow: true, membersA: [3], membersB: [7])
-        cache.store(1, 2, SeparatingHyperplane(normal: [1, 0], lowNode: 1, lowMax: 0, highMin: 1, corral: corral))
+        cache.store(1, 2, SeparatingHyperplane(normal: .stored([1, 0]), lowNode: 1, lowMax: 0, highMin: 1, corral: corral))
         // Far more cheap hyperplanes than the budget holds: the cheap generations turn over many times.
         for node in 10..<5_000 {
-            cache.store(node, node + 1, SeparatingHyperplane(normal: nil, lowNode: node, lowMax: 0, highMin: 1))
+            cache.store(node, node + 1, SeparatingHyperplane(normal: .centroidDifference(from: node, to: node + 1), lowNode: node, lowMax: 0, highMin: 1))
         }
         #expect(!cache.contains(10, 11))
         let kept = cache.hyperplane(2, 1)
