@@ -34,13 +34,23 @@ struct SeparatingHyperplane: Sendable {
 enum HyperplaneNormal: Sendable {
     /// Kept in float32.
     case stored([Float])
+    /// Kept in float64: the solver's normal where rounding it to float32 costs the margin, a
+    /// pair whose distance is within rounding of the overlap tolerance (on a real layer, two
+    /// nearly identical points of different labels). Rare, so the memory does not matter;
+    /// without it such a pair kept no hyperplane and no corral, and every merge of either
+    /// cluster solved it again from scratch (layer 6 of the full supersense task: ~3 000
+    /// iterations, ~1 s, at almost every merge for minutes).
+    case exact([Double])
     /// `centroid(to) − centroid(from)` of two nodes, computed again when needed.
     case centroidDifference(from: Int, to: Int)
 
     /// Bytes of the stored values.
     var bytes: Int {
-        if case .stored(let values) = self { return values.count * MemoryLayout<Float>.size }
-        return 0
+        switch self {
+        case .stored(let values): values.count * MemoryLayout<Float>.size
+        case .exact(let values): values.count * MemoryLayout<Double>.size
+        case .centroidDifference: 0
+        }
     }
 }
 

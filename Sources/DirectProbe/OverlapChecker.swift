@@ -200,10 +200,14 @@ final class OverlapChecker: Sendable {
                 planes = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> SeparatingHyperplane? in
                     let slot = withPlane[position]
                     let other = candidates[openNow[slot]]
-                    guard let plane = found[slot], let normal = self.normal(of: plane, part: part, other: other) else { return nil }
+                    guard let plane = found[slot] else { return nil }
+                    if let exact = self.reusedExact(plane, part: part, other: other, merged: cluster, rest: rest) {
+                        return try self.holds(exact.plane, norm: exact.norm, cluster: points, clusterScale: clusterScale, other: other) ? exact.plane : nil
+                    }
+                    guard let normal = self.normal(of: plane, part: part, other: other) else { return nil }
                     let widened = self.reused(plane, part: part, other: other, merged: cluster,
                                               restRanges: rest.map { projectionRange($0, alongNormal: normal) })
-                    return try self.holds(widened, normal: normal, cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
+                    return try self.holds(widened, norm: euclideanNorm(normal), cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
                 }
             } else {
                 // Many new points: one product per chunk of normals reads them once for all.
@@ -222,9 +226,14 @@ final class OverlapChecker: Sendable {
                 }
                 let widenedNow = widenedPlanes
                 planes = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> SeparatingHyperplane? in
-                    guard let widened = widenedNow[position], let normal = normals[position] else { return nil }
                     let other = candidates[openNow[withPlane[position]]]
-                    return try self.holds(widened, normal: normal, cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
+                    // Float64 normals are not in the product: each on its own.
+                    if let plane = found[withPlane[position]],
+                       let exact = self.reusedExact(plane, part: part, other: other, merged: cluster, rest: rest) {
+                        return try self.holds(exact.plane, norm: exact.norm, cluster: points, clusterScale: clusterScale, other: other) ? exact.plane : nil
+                    }
+                    guard let widened = widenedNow[position], let normal = normals[position] else { return nil }
+                    return try self.holds(widened, norm: euclideanNorm(normal), cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
                 }
             }
             var reused = Set<Int>()
@@ -256,7 +265,7 @@ final class OverlapChecker: Sendable {
                                      lowMax: clusterRanges[position].max, highMin: highMinima[position])
             }
             let holds = try parallelMap(planes.count, threads: threads, block: 64) { position in
-                try self.holds(planes[position], normal: normals[position], cluster: points, clusterScale: clusterScale, other: others[position])
+                try self.holds(planes[position], norm: euclideanNorm(normals[position]), cluster: points, clusterScale: clusterScale, other: others[position])
             }
             var done = Set<Int>()
             var kept: [(other: Int, hyperplane: SeparatingHyperplane)] = []
@@ -297,15 +306,14 @@ final class OverlapChecker: Sendable {
     /// each reused hyperplane directly instead of in one product for all.
     static let directRestRows = 8
 
-    /// Whether a hyperplane's margin (extremes already computed) exceeds the overlap tolerance
-    /// of `cluster` and `other`.
+    /// Whether a hyperplane's margin (extremes already computed, `norm` its normal's length)
+    /// exceeds the overlap tolerance of `cluster` and `other`.
     ///
     /// The tolerance grows with the pair's largest point norm, which `scaleBound` bounds from
     /// the summaries (‖centroid‖ + radius); a margin above the tolerance of that bound exceeds
     /// the pair's own, so the points' norms (a cache lookup) are needed only near it.
-    private func holds(_ plane: SeparatingHyperplane, normal: [Float], cluster points: PointMatrix, clusterScale: Double,
+    private func holds(_ plane: SeparatingHyperplane, norm: Double, cluster points: PointMatrix, clusterScale: Double,
                        other: Cluster) throws -> Bool {
-        let norm = euclideanNorm(normal)
         guard norm > 0 else { return false }
         let margin = (plane.highMin - plane.lowMax) / norm
         if margin > overlapTolerance(scale: max(clusterScale, scaleBound(other))) { return true }
@@ -402,7 +410,7 @@ final class OverlapChecker: Sendable {
         }
         // 2. The hyperplane normal to the centroid difference.
         let direction = centroidDifference(from: a.centroid, to: b.centroid)
-        if let plane = certify(direction, low: pointsA, lowNode: a.node, high: pointsB, tolerance: tolerance) {
+        if let plane = certify(widened(direction), storedAs: .stored(direction), low: pointsA, lowNode: a.node, high: pointsB, tolerance: tolerance) {
             // Stored without its normal: the centroids of a and b give it back.
             return Decision(overlapping: false, method: .centroid,
                             hyperplane: SeparatingHyperplane(normal: .centroidDifference(from: a.node, to: b.node),
@@ -420,7 +428,10 @@ final class OverlapChecker: Sendable {
         let verdict = separability(pointsA, pointsB, warmStart: start)
         if verdict.verdict == .overlapping { return Decision(overlapping: true, method: .solver) }
         // Its normal points from B towards A: B is the low side.
-        if var plane = certify(verdict.normal.map { Float($0) }, low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance) {
+        // The normal in float32 where that keeps the margin, else as the solver found it.
+        let rounded = verdict.normal.map { Float($0) }
+        if var plane = certify(widened(rounded), storedAs: .stored(rounded), low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance)
+            ?? certify(verdict.normal, storedAs: .exact(verdict.normal), low: pointsB, lowNode: b.node, high: pointsA, tolerance: tolerance) {
             // The corral is kept where the solve was long (a near-touching pair), the case a
             // warm start pays for; a short solve is as cheap again from scratch. A warm-started
             // solve is short because it was warm: its pair is as hard as the one it started
@@ -455,10 +466,14 @@ final class OverlapChecker: Sendable {
     /// parts' points, as the hyperplane between `merged` and `other`; nil if none holds.
     private func reusedHyperplane(merged: Cluster, parts: [Cluster], other: Cluster, tolerance: Double) throws -> SeparatingHyperplane? {
         for part in parts {
-            guard let plane = hyperplanes.hyperplane(part.node, other.node),
-                  let normal = normal(of: plane, part: part, other: other) else { continue }
-            let restRanges = try parts.filter { $0.node != part.node }.map { projectionRange(try pointCache.points($0), alongNormal: normal) }
-            let widened = reused(plane, part: part, other: other, merged: merged, restRanges: restRanges)
+            guard let plane = hyperplanes.hyperplane(part.node, other.node) else { continue }
+            let rest = try parts.filter { $0.node != part.node }.map { try pointCache.points($0) }
+            if let exact = reusedExact(plane, part: part, other: other, merged: merged, rest: rest) {
+                if (exact.plane.highMin - exact.plane.lowMax) / exact.norm > tolerance { return exact.plane }
+                continue
+            }
+            guard let normal = normal(of: plane, part: part, other: other) else { continue }
+            let widened = reused(plane, part: part, other: other, merged: merged, restRanges: rest.map { projectionRange($0, alongNormal: normal) })
             if (widened.highMin - widened.lowMax) / euclideanNorm(normal) > tolerance { return widened }
         }
         return nil
@@ -478,12 +493,25 @@ final class OverlapChecker: Sendable {
                                     lowMax: lowMax, highMin: highMin, corral: plane.corral)
     }
 
-    /// The normal of a stored hyperplane between `part` and `other`; one kept as a centroid
-    /// difference is given back from its two nodes' centroids (nil if they are not known).
+    /// A part's hyperplane with a float64 normal (``HyperplaneNormal/exact(_:)``) as the
+    /// hyperplane of `merged` and `other` (widened by the other parts' points, `rest`), with
+    /// its normal's length; nil for a float32 normal.
+    private func reusedExact(_ plane: SeparatingHyperplane, part: Cluster, other: Cluster, merged: Cluster,
+                             rest: [PointMatrix]) -> (plane: SeparatingHyperplane, norm: Double)? {
+        guard case .exact(let normal) = plane.normal else { return nil }
+        let widened = reused(plane, part: part, other: other, merged: merged, restRanges: rest.map { projectionRange($0, along: normal) })
+        return (widened, normal.reduce(0) { $0 + $1 * $1 }.squareRoot())
+    }
+
+    /// The float32 normal of a stored hyperplane between `part` and `other`; one kept as a
+    /// centroid difference is given back from its two nodes' centroids (nil if they are not
+    /// known). Nil for a float64 normal, which ``reusedExact(_:part:other:merged:rest:)`` reuses.
     private func normal(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> [Float]? {
         switch plane.normal {
         case .stored(let values):
             return values
+        case .exact:
+            return nil
         case .centroidDifference(let from, let to):
             // The centroids of exactly these nodes: the pair's clusters, or a retired part's.
             func centroid(_ node: Int) -> [Float]? {
@@ -495,16 +523,16 @@ final class OverlapChecker: Sendable {
         }
     }
 
-    /// The hyperplane with this normal between `low` and `high`, if its margin over every
-    /// point exceeds the tolerance.
-    private func certify(_ normal: [Float], low: PointMatrix, lowNode: Int, high: PointMatrix, tolerance: Double) -> SeparatingHyperplane? {
-        let direction = normal.map(Double.init)
+    /// The hyperplane normal to `direction` between `low` and `high`, if its margin over every
+    /// point exceeds the tolerance; `normal` is how it is stored (the same values).
+    private func certify(_ direction: [Double], storedAs normal: HyperplaneNormal, low: PointMatrix, lowNode: Int, high: PointMatrix,
+                         tolerance: Double) -> SeparatingHyperplane? {
         let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
         guard norm > 0 else { return nil }
         let lowRange = projectionRange(low, along: direction)
         let highRange = projectionRange(high, along: direction)
         guard (highRange.min - lowRange.max) / norm > tolerance else { return nil }
-        return SeparatingHyperplane(normal: .stored(normal), lowNode: lowNode, lowMax: lowRange.max, highMin: highRange.min)
+        return SeparatingHyperplane(normal: normal, lowNode: lowNode, lowMax: lowRange.max, highMin: highRange.min)
     }
 
     /// Whether any verdict was stored for a pair with `node`.

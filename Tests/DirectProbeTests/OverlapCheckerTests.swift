@@ -1,4 +1,5 @@
 import Foundation
+import ProbeGeometry
 import ProbeStore
 import Testing
 import TestSupport
@@ -96,6 +97,45 @@ struct OverlapCheckerTests {
             #expect(checker.centroidCertificates == (retires ? 1 : 2))
             #expect(checker.solverCalls == 0)
         }
+    }
+
+    @Test("a pair separated by less than float32 rounding of its normal keeps the solver's float64 normal, and a merge reuses it")
+    func exactNormalsAreKeptAndReused() throws {
+        // A and B: two long parallel segments (length 2000) 1.3e-4 apart, turned by an angle;
+        // the overlap tolerance is 1e-7 of the largest norm, ~1e-4. Rounding the solver's unit
+        // normal to float32 turns it by ~3e-8, which moves the segments' ends by ~3e-5 along
+        // it: more than the margin has above the tolerance, for most angles. The first angle
+        // where the solver separates the pair and its rounded normal does not is used.
+        func turned(_ x: Double, _ y: Double, by angle: Double) -> [Float] {
+            [Float(x * cos(angle) - y * sin(angle)), Float(x * sin(angle) + y * cos(angle))]
+        }
+        var found: [[Float]]? = nil
+        for step in 1...200 where found == nil {
+            let angle = 0.0137 * Double(step)
+            let points = [turned(0, -1000, by: angle), turned(0, 1000, by: angle), turned(1.3e-4, -1000, by: angle),
+                          turned(1.3e-4, 1000, by: angle), turned(-5, 0, by: angle)]
+            let a = PointMatrix(rows: [points[0], points[1]]), b = PointMatrix(rows: [points[2], points[3]])
+            let verdict = separability(a, b)
+            guard verdict.verdict == .separable else { continue }
+            let rounded = verdict.normal.map { Double(Float($0)) }
+            let norm = rounded.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let margin = (projectionRange(a, along: rounded).min - projectionRange(b, along: rounded).max) / norm
+            if margin <= overlapTolerance(for: a, b) { found = points }
+        }
+        let points = try #require(found, "no angle where float32 rounding of the normal costs the margin")
+        let folder = TemporaryFolder()
+        let geometry = try clusterGeometry(points: points, labels: ["a", "a", "b", "b", "a"], labelSet: ["a", "b"], in: folder)
+        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
+        let b = try geometry.summary(node: 1, label: 1, members: [2, 3])
+        let far = try geometry.summary(node: 2, label: 0, members: [4])
+        let merged = try geometry.summary(node: 3, label: 0, members: [0, 1, 4])
+        let checker = OverlapChecker(geometry: geometry, threads: 2)
+        #expect(try checker.firstOverlap(in: [a, b]) == nil)
+        #expect(checker.solverCalls == 1)
+        // A ∪ {a point on A's far side}: the stored float64 hyperplane still separates.
+        #expect(try !checker.overlapsAny(merged, parts: [a, far], candidates: [b], records: false))
+        #expect(checker.solverCalls == 1)
+        #expect(checker.reusedHyperplanes == 1)
     }
 
     @Test("a merge that overlaps a near-touching cluster is rejected by the suspects, before any other candidate is certified")
