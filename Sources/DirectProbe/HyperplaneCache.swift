@@ -8,6 +8,9 @@ import ProbeGeometry
 /// the other cluster to at least `highMin`; the hulls are at least `(highMin − lowMax)/‖normal‖`
 /// apart. The normal is stored in float32 (half the memory); the extremes were computed
 /// with that rounded normal, in float64, so they describe exactly the hyperplane stored.
+/// Every use compares that margin with the pair's overlap tolerance: a solver's hyperplane
+/// whose margin is positive but not above it (a pair within rounding of the tolerance)
+/// certifies nothing and is kept only for its corral.
 ///
 /// A normal that is a centroid difference is not stored at all: nodes name immutable point
 /// sets, so the two clusters' centroids give it back exactly (`centroidDifference`). Those
@@ -34,9 +37,10 @@ struct SeparatingHyperplane: Sendable {
 enum HyperplaneNormal: Sendable {
     /// Kept in float32.
     case stored([Float])
-    /// Kept in float64: the solver's normal where rounding it to float32 costs the margin, a
-    /// pair whose distance is within rounding of the overlap tolerance (on a real layer, two
-    /// nearly identical points of different labels). Rare, so the memory does not matter;
+    /// Kept in float64: the solver's normal where rounding it to float32 costs the margin (or
+    /// it has none above the tolerance), a pair whose distance is within rounding of the
+    /// overlap tolerance (on a real layer, two nearly identical points of different labels,
+    /// or hulls that touch within rounding). Rare, so the memory does not matter;
     /// without it such a pair kept no hyperplane and no corral, and every merge of either
     /// cluster solved it again from scratch (layer 6 of the full supersense task: ~3 000
     /// iterations, ~1 s, at almost every merge for minutes).

@@ -138,6 +138,40 @@ struct OverlapCheckerTests {
         #expect(checker.reusedHyperplanes == 1)
     }
 
+    @Test("a pair the solver separates with a margin below the tolerance keeps its corral, and no certificate")
+    func belowToleranceMarginsKeepOnlyTheCorral() throws {
+        // Two long parallel segments about one overlap tolerance apart (1e-7 of the largest
+        // norm, ~1e-4), turned by an angle: where the solver ends with no two points within the
+        // tolerance and a hyperplane whose margin is positive but not above it, the pair is
+        // separable, its hyperplane proves nothing, and only its corral is worth keeping.
+        func turned(_ x: Double, _ y: Double, by angle: Double) -> [Float] {
+            [Float(x * cos(angle) - y * sin(angle)), Float(x * sin(angle) + y * cos(angle))]
+        }
+        var found: [[Float]]? = nil
+        for step in 1...400 where found == nil {
+            let angle = 0.0137 * Double(step), gap = 1.0e-4 * (1 + 0.002 * Double(step % 20))
+            let points = [turned(0, -1000, by: angle), turned(0, 1000, by: angle), turned(gap, -1000, by: angle),
+                          turned(gap, 1000, by: angle), turned(-5, 0, by: angle)]
+            let verdict = separability(PointMatrix(rows: [points[0], points[1]]), PointMatrix(rows: [points[2], points[3]]))
+            if verdict.verdict == .separable && verdict.lowerBound <= verdict.tolerance { found = points }
+        }
+        let points = try #require(found, "no pair separable with a margin below the tolerance")
+        let folder = TemporaryFolder()
+        let geometry = try clusterGeometry(points: points, labels: ["a", "a", "b", "b", "a"], labelSet: ["a", "b"], in: folder)
+        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
+        let b = try geometry.summary(node: 1, label: 1, members: [2, 3])
+        let far = try geometry.summary(node: 2, label: 0, members: [4])
+        let merged = try geometry.summary(node: 3, label: 0, members: [0, 1, 4])
+        let checker = OverlapChecker(geometry: geometry, threads: 2, corralIterations: 0)
+        #expect(try checker.firstOverlap(in: [a, b]) == nil)
+        #expect(checker.solverCalls == 1)
+        #expect(checker.wasNearTouching(a, b))
+        // A merge solves again (from the corral): the kept hyperplane is no certificate.
+        #expect(try !checker.overlapsAny(merged, parts: [a, far], candidates: [b], records: false))
+        #expect(checker.solverCalls == 2)
+        #expect(checker.reusedHyperplanes == 0)
+    }
+
     @Test("a merge that overlaps a near-touching cluster is rejected by the suspects, before any other candidate is certified")
     func suspectsEndARejectedMerge() throws {
         // A (label a) is the segment (0,0)–(10,0); C (label b) the segment (−5,1)–(20,−0.5),
