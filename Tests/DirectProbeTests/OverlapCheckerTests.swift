@@ -101,34 +101,20 @@ struct OverlapCheckerTests {
 
     @Test("a pair separated by less than float32 rounding of its normal keeps the solver's float64 normal, and a merge reuses it")
     func exactNormalsAreKeptAndReused() throws {
-        // A and B: two long parallel segments (length 2000) 1.3e-4 apart, turned by an angle;
-        // the overlap tolerance is 1e-7 of the largest norm, ~1e-4. Rounding the solver's unit
-        // normal to float32 turns it by ~3e-8, which moves the segments' ends by ~3e-5 along
-        // it: more than the margin has above the tolerance, for most angles. The first angle
-        // where the solver separates the pair and its rounded normal does not is used.
-        func turned(_ x: Double, _ y: Double, by angle: Double) -> [Float] {
-            [Float(x * cos(angle) - y * sin(angle)), Float(x * sin(angle) + y * cos(angle))]
-        }
-        var found: [[Float]]? = nil
-        for step in 1...200 where found == nil {
-            let angle = 0.0137 * Double(step)
-            let points = [turned(0, -1000, by: angle), turned(0, 1000, by: angle), turned(1.3e-4, -1000, by: angle),
-                          turned(1.3e-4, 1000, by: angle), turned(-5, 0, by: angle)]
-            let a = PointMatrix(rows: [points[0], points[1]]), b = PointMatrix(rows: [points[2], points[3]])
-            let verdict = separability(a, b)
-            guard verdict.verdict == .separable else { continue }
+        // A and B 1.3e-4 apart; the overlap tolerance is 1e-7 of the largest norm, ~1e-4.
+        // Rounding the solver's unit normal to float32 turns it by ~3e-8, which moves the
+        // segments' ends by ~3e-5 along it: more than the margin has above the tolerance, for
+        // most angles. The first angle where the solver separates the pair and its rounded
+        // normal does not is used.
+        let pair = try #require(NearTolerancePair.first(angles: 200, gap: { _ in 1.3e-4 }) { a, b, verdict in
+            guard verdict.verdict == .separable else { return false }
             let rounded = verdict.normal.map { Double(Float($0)) }
             let norm = rounded.reduce(0) { $0 + $1 * $1 }.squareRoot()
             let margin = (projectionRange(a, along: rounded).min - projectionRange(b, along: rounded).max) / norm
-            if margin <= overlapTolerance(for: a, b) { found = points }
-        }
-        let points = try #require(found, "no angle where float32 rounding of the normal costs the margin")
+            return margin <= overlapTolerance(for: a, b)
+        }, "no angle where float32 rounding of the normal costs the margin")
         let folder = TemporaryFolder()
-        let geometry = try clusterGeometry(points: points, labels: ["a", "a", "b", "b", "a"], labelSet: ["a", "b"], in: folder)
-        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
-        let b = try geometry.summary(node: 1, label: 1, members: [2, 3])
-        let far = try geometry.summary(node: 2, label: 0, members: [4])
-        let merged = try geometry.summary(node: 3, label: 0, members: [0, 1, 4])
+        let (geometry, a, b, far, merged) = try pair.clusters(in: folder)
         let checker = OverlapChecker(geometry: geometry, threads: 2)
         #expect(try checker.firstOverlap(in: [a, b]) == nil)
         #expect(checker.solverCalls == 1)
@@ -140,28 +126,14 @@ struct OverlapCheckerTests {
 
     @Test("a pair the solver separates with a margin below the tolerance keeps its corral, and no certificate")
     func belowToleranceMarginsKeepOnlyTheCorral() throws {
-        // Two long parallel segments about one overlap tolerance apart (1e-7 of the largest
-        // norm, ~1e-4), turned by an angle: where the solver ends with no two points within the
-        // tolerance and a hyperplane whose margin is positive but not above it, the pair is
-        // separable, its hyperplane proves nothing, and only its corral is worth keeping.
-        func turned(_ x: Double, _ y: Double, by angle: Double) -> [Float] {
-            [Float(x * cos(angle) - y * sin(angle)), Float(x * sin(angle) + y * cos(angle))]
-        }
-        var found: [[Float]]? = nil
-        for step in 1...400 where found == nil {
-            let angle = 0.0137 * Double(step), gap = 1.0e-4 * (1 + 0.002 * Double(step % 20))
-            let points = [turned(0, -1000, by: angle), turned(0, 1000, by: angle), turned(gap, -1000, by: angle),
-                          turned(gap, 1000, by: angle), turned(-5, 0, by: angle)]
-            let verdict = separability(PointMatrix(rows: [points[0], points[1]]), PointMatrix(rows: [points[2], points[3]]))
-            if verdict.verdict == .separable && verdict.lowerBound <= verdict.tolerance { found = points }
-        }
-        let points = try #require(found, "no pair separable with a margin below the tolerance")
+        // A and B about one overlap tolerance apart: where the solver ends with no two points
+        // within the tolerance and a hyperplane whose margin is positive but not above it, the
+        // pair is separable, its hyperplane proves nothing, and only its corral is worth keeping.
+        let pair = try #require(NearTolerancePair.first(angles: 400, gap: { 1.0e-4 * (1 + 0.002 * Double($0 % 20)) }) { _, _, verdict in
+            verdict.verdict == .separable && verdict.lowerBound <= verdict.tolerance
+        }, "no pair separable with a margin below the tolerance")
         let folder = TemporaryFolder()
-        let geometry = try clusterGeometry(points: points, labels: ["a", "a", "b", "b", "a"], labelSet: ["a", "b"], in: folder)
-        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
-        let b = try geometry.summary(node: 1, label: 1, members: [2, 3])
-        let far = try geometry.summary(node: 2, label: 0, members: [4])
-        let merged = try geometry.summary(node: 3, label: 0, members: [0, 1, 4])
+        let (geometry, a, b, far, merged) = try pair.clusters(in: folder)
         let checker = OverlapChecker(geometry: geometry, threads: 2, corralIterations: 0)
         #expect(try checker.firstOverlap(in: [a, b]) == nil)
         #expect(checker.solverCalls == 1)
@@ -215,4 +187,37 @@ private func clusterGeometry(points: [[Float]], labels: [String], labelSet: [Str
     let data = try LabeledPoints(matrix: matrix, labels: labels.map { Int32(labelSet.firstIndex(of: $0) ?? 0) },
                                  labelSet: .init(labelSet), source: "test")
     return ClusterGeometry(points: data)
+}
+
+/// Two long parallel segments (length 2000, norms ~1000: an overlap tolerance of ~1e-4) a
+/// small gap apart, turned by an angle, and a point on the far side of the first: A is rows
+/// 0–1 (label a), B rows 2–3 (label b), the point row 4 (label a).
+private struct NearTolerancePair {
+    let points: [[Float]]
+
+    /// The first of `angles` angles (0.0137 rad apart; `gap(step)` apart) whose pair A, B meets
+    /// `accepts` with the solver's verdict on it.
+    static func first(angles: Int, gap: (Int) -> Double,
+                      accepts: (PointMatrix, PointMatrix, HullSeparation) -> Bool) -> NearTolerancePair? {
+        func turned(_ x: Double, _ y: Double, by angle: Double) -> [Float] {
+            [Float(x * cos(angle) - y * sin(angle)), Float(x * sin(angle) + y * cos(angle))]
+        }
+        for step in 1...angles {
+            let angle = 0.0137 * Double(step), width = gap(step)
+            let points = [turned(0, -1000, by: angle), turned(0, 1000, by: angle), turned(width, -1000, by: angle),
+                          turned(width, 1000, by: angle), turned(-5, 0, by: angle)]
+            let a = PointMatrix(rows: [points[0], points[1]]), b = PointMatrix(rows: [points[2], points[3]])
+            if accepts(a, b, separability(a, b)) { return NearTolerancePair(points: points) }
+        }
+        return nil
+    }
+
+    /// The points' geometry, the clusters A and B, the far point, and A with the far point.
+    func clusters(in folder: TemporaryFolder) throws -> (geometry: ClusterGeometry, a: Cluster, b: Cluster, far: Cluster, merged: Cluster) {
+        let geometry = try clusterGeometry(points: points, labels: ["a", "a", "b", "b", "a"], labelSet: ["a", "b"], in: folder)
+        return (geometry, try geometry.summary(node: 0, label: 0, members: [0, 1]),
+                try geometry.summary(node: 1, label: 1, members: [2, 3]),
+                try geometry.summary(node: 2, label: 0, members: [4]),
+                try geometry.summary(node: 3, label: 0, members: [0, 1, 4]))
+    }
 }
