@@ -80,28 +80,6 @@ struct GramCorralTests {
         #expect(corral.size == 3 && !corral.contains(9, 9))
     }
 
-    @Test("vertices appended in bulk (one product) join as one by one, with the same affine minimiser")
-    func bulkAppendMatchesOneByOne() {
-        var vectors = randomVectors(9, dimension: 10, seed: 21)
-        // A dependent vertex among them (an affine combination of three before it), refused both ways.
-        vectors.insert((0..<10).map { 0.2 * vectors[0][$0] + 0.5 * vectors[1][$0] + 0.3 * vectors[2][$0] }, at: 6)
-        var single = GramCorral(dimension: 10, shift: 3), bulk = GramCorral(dimension: 10, shift: 3)
-        // Two vertices first, then the rest in one call: bulk appends extend a corral too.
-        let first = vectors.prefix(2).enumerated().map { p, v in single.append(v, indexA: p, indexB: p) }
-        let firstBulk = vectors.prefix(2).enumerated().map { p, v in bulk.append(v, indexA: p, indexB: p) }
-        let joined = vectors.dropFirst(2).enumerated().map { p, v in single.append(v, indexA: p + 2, indexB: p + 2) }
-        let joinedBulk = bulk.append(contentsOf: vectors.dropFirst(2).enumerated().map {
-            CorralCandidate(vertex: $1, indexA: $0 + 2, indexB: $0 + 2)
-        })
-        #expect(first == firstBulk && joined == joinedBulk)
-        #expect(joined.filter { !$0 }.count == 1 && !joined[4])
-        #expect(single.indexA == bulk.indexA)
-        let expected = affineWeights(vectors.indices.filter { $0 != 6 }.map { vectors[$0] })
-        let fromBulk = bulk.affineMinimizer() ?? []
-        #expect(fromBulk.count == expected.count)
-        for p in 0..<min(fromBulk.count, expected.count) { #expect(abs(fromBulk[p] - expected[p]) < 1e-9, "vertex \(p)") }
-    }
-
     @Test("both corrals give the affine minimiser of independent elimination", arguments: [2, 5, 11])
     func affineMinimizersAgree(count: Int) {
         let vectors = randomVectors(count, dimension: 16, seed: UInt64(count))

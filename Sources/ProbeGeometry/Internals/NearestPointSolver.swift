@@ -383,17 +383,15 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
     /// combination of vertices of A − B, as Wolfe's iterations require; it need not be the
     /// corral's affine minimiser (the first minor cycle moves towards that).
     private func startCorral(_ corral: inout CorralType, from warmStart: [CorralVertex]) -> Bool {
-        var offered: [CorralCandidate] = [], offeredWeights: [Double] = []
-        var seen = Set<[Int]>()
+        var weights: [Double] = []
         for vertex in warmStart
         where vertex.indexA >= 0 && vertex.indexA < a.count && vertex.indexB >= 0 && vertex.indexB < b.count
-            && vertex.weight > 0 && vertex.weight.isFinite && seen.insert([vertex.indexA, vertex.indexB]).inserted
+            && vertex.weight > 0 && vertex.weight.isFinite && !corral.contains(vertex.indexA, vertex.indexB)
         {
-            offered.append(CorralCandidate(vertex: self.vertex(vertex.indexA, vertex.indexB), indexA: vertex.indexA, indexB: vertex.indexB))
-            offeredWeights.append(vertex.weight)
+            if corral.append(self.vertex(vertex.indexA, vertex.indexB), indexA: vertex.indexA, indexB: vertex.indexB) {
+                weights.append(vertex.weight)
+            }
         }
-        let joined = corral.append(contentsOf: offered)
-        let weights = offeredWeights.indices.filter { joined[$0] }.map { offeredWeights[$0] }
         let total = weights.reduce(0, +)
         guard corral.size > 0, total > 0, total.isFinite else {
             while corral.size > 0 { corral.remove(at: corral.size - 1) }

@@ -26,16 +26,6 @@ protocol WolfeCorral: AffineCorral {
     /// Appends vertex `v` = a_i − b_j with weight 0; false (and no change) if `v` is
     /// numerically in the affine hull of the corral.
     mutating func append(_ v: [Double], indexA i: Int, indexB j: Int) -> Bool
-    /// Appends the vertices in order, as ``append(_:indexA:indexB:)`` one after another
-    /// does; whether each joined. A corral may compute what they need in bulk.
-    mutating func append(contentsOf vertices: [CorralCandidate]) -> [Bool]
-}
-
-/// A vertex a_i − b_j offered to a corral: its coordinates and its points.
-struct CorralCandidate {
-    let vertex: [Double]
-    let indexA: Int
-    let indexB: Int
 }
 
 /// The vertices a_i − b_j of a corral by their points i and j, with their convex weights.
@@ -83,11 +73,6 @@ extension WolfeCorral {
 
     /// Whether vertex a_i − b_j is in the corral.
     func contains(_ i: Int, _ j: Int) -> Bool { list.contains(i, j) }
-
-    /// One by one.
-    mutating func append(contentsOf vertices: [CorralCandidate]) -> [Bool] {
-        vertices.map { append($0.vertex, indexA: $0.indexA, indexB: $0.indexB) }
-    }
 }
 
 extension Corral: WolfeCorral {}
