@@ -206,14 +206,9 @@ final class OverlapChecker: Sendable {
                 planes = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> SeparatingHyperplane? in
                     let slot = withPlane[position]
                     let other = candidates[openNow[slot]]
-                    guard let plane = found[slot] else { return nil }
-                    if let exact = self.reusedExact(plane, part: part, other: other, merged: cluster, rest: rest) {
-                        return try self.holds(exact.plane, norm: exact.norm, cluster: points, clusterScale: clusterScale, other: other) ? exact.plane : nil
-                    }
-                    guard let normal = self.normal(of: plane, part: part, other: other) else { return nil }
-                    let widened = self.reused(plane, part: part, other: other, merged: cluster,
-                                              restRanges: rest.map { projectionRange($0, alongNormal: normal) })
-                    return try self.holds(widened, norm: euclideanNorm(normal), cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
+                    guard let plane = found[slot],
+                          let reuse = self.reused(plane, part: part, other: other, merged: cluster, rest: rest) else { return nil }
+                    return try self.holds(reuse.plane, norm: reuse.norm, cluster: points, clusterScale: clusterScale, other: other) ? reuse.plane : nil
                 }
             } else {
                 // Many new points: one product per chunk of normals reads them once for all.
@@ -234,12 +229,10 @@ final class OverlapChecker: Sendable {
                 planes = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> SeparatingHyperplane? in
                     let other = candidates[openNow[withPlane[position]]]
                     // Float64 normals are not in the product: each on its own.
-                    if let plane = found[withPlane[position]],
-                       let exact = self.reusedExact(plane, part: part, other: other, merged: cluster, rest: rest) {
-                        return try self.holds(exact.plane, norm: exact.norm, cluster: points, clusterScale: clusterScale, other: other) ? exact.plane : nil
-                    }
-                    guard let widened = widenedNow[position], let normal = normals[position] else { return nil }
-                    return try self.holds(widened, norm: euclideanNorm(normal), cluster: points, clusterScale: clusterScale, other: other) ? widened : nil
+                    let reuse = widenedNow[position].flatMap { widened in normals[position].map { (widened, euclideanNorm($0)) } }
+                        ?? found[withPlane[position]].flatMap { self.reused($0, part: part, other: other, merged: cluster, rest: rest) }
+                    guard let reuse else { return nil }
+                    return try self.holds(reuse.plane, norm: reuse.norm, cluster: points, clusterScale: clusterScale, other: other) ? reuse.plane : nil
                 }
             }
             var reused = Set<Int>()
@@ -479,15 +472,10 @@ final class OverlapChecker: Sendable {
     /// parts' points, as the hyperplane between `merged` and `other`; nil if none holds.
     private func reusedHyperplane(merged: Cluster, parts: [Cluster], other: Cluster, tolerance: Double) throws -> SeparatingHyperplane? {
         for part in parts {
-            guard let plane = hyperplanes.hyperplane(part.node, other.node) else { continue }
-            let rest = try parts.filter { $0.node != part.node }.map { try pointCache.points($0) }
-            if let exact = reusedExact(plane, part: part, other: other, merged: merged, rest: rest) {
-                if (exact.plane.highMin - exact.plane.lowMax) / exact.norm > tolerance { return exact.plane }
-                continue
-            }
-            guard let normal = normal(of: plane, part: part, other: other) else { continue }
-            let widened = reused(plane, part: part, other: other, merged: merged, restRanges: rest.map { projectionRange($0, alongNormal: normal) })
-            if (widened.highMin - widened.lowMax) / euclideanNorm(normal) > tolerance { return widened }
+            guard let plane = hyperplanes.hyperplane(part.node, other.node),
+                  let reuse = reused(plane, part: part, other: other, merged: merged,
+                                     rest: try parts.filter { $0.node != part.node }.map { try pointCache.points($0) }) else { continue }
+            if (reuse.plane.highMin - reuse.plane.lowMax) / reuse.norm > tolerance { return reuse.plane }
         }
         return nil
     }
@@ -506,19 +494,24 @@ final class OverlapChecker: Sendable {
                                     lowMax: lowMax, highMin: highMin, corral: plane.corral)
     }
 
-    /// A part's hyperplane with a float64 normal (``HyperplaneNormal/exact(_:)``) as the
-    /// hyperplane of `merged` and `other` (widened by the other parts' points, `rest`), with
-    /// its normal's length; nil for a float32 normal.
-    private func reusedExact(_ plane: SeparatingHyperplane, part: Cluster, other: Cluster, merged: Cluster,
-                             rest: [PointMatrix]) -> (plane: SeparatingHyperplane, norm: Double)? {
-        guard case .exact(let normal) = plane.normal else { return nil }
-        let widened = reused(plane, part: part, other: other, merged: merged, restRanges: rest.map { projectionRange($0, along: normal) })
-        return (widened, normal.reduce(0) { $0 + $1 * $1 }.squareRoot())
+    /// A part's hyperplane as the hyperplane of `merged` and `other`, widened by the other
+    /// parts' points (`rest`) projected on its normal, whatever its kind, with the normal's
+    /// length; nil where the normal is not known (a retired centroid no longer kept).
+    private func reused(_ plane: SeparatingHyperplane, part: Cluster, other: Cluster, merged: Cluster,
+                        rest: [PointMatrix]) -> (plane: SeparatingHyperplane, norm: Double)? {
+        if case .exact(let normal) = plane.normal {
+            let widened = reused(plane, part: part, other: other, merged: merged, restRanges: rest.map { projectionRange($0, along: normal) })
+            return (widened, normal.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        }
+        guard let normal = normal(of: plane, part: part, other: other) else { return nil }
+        let widened = reused(plane, part: part, other: other, merged: merged, restRanges: rest.map { projectionRange($0, alongNormal: normal) })
+        return (widened, euclideanNorm(normal))
     }
 
     /// The float32 normal of a stored hyperplane between `part` and `other`; one kept as a
     /// centroid difference is given back from its two nodes' centroids (nil if they are not
-    /// known). Nil for a float64 normal, which ``reusedExact(_:part:other:merged:rest:)`` reuses.
+    /// known). Nil for a float64 normal (which `reused(_:part:other:merged:rest:)` projects
+    /// on its own, and no product takes).
     private func normal(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> [Float]? {
         switch plane.normal {
         case .stored(let values):
