@@ -1,3 +1,4 @@
+import Foundation
 import ProbeGeometry
 import Testing
 
@@ -51,6 +52,41 @@ struct WarmStartTests {
         #expect(again.verdict == .separable)
         #expect(again.iterations <= first.iterations)
         #expect(checkSeparatingHyperplane(again, a: small, b: b) > again.tolerance)
+    }
+
+    @Test("a warm start from a nearly degenerate corral ends certified, with the cold start's verdict (real points)")
+    func degenerateWarmStartIsCertified() throws {
+        // Nine points of each of two clusters of layer 0 of the full supersense task (all-MiniLM-L6-v2,
+        // 384 dimensions) and ten vertices of the corral kept for a near-touching pair of their
+        // clusters, cut down from 1 798 + 478 points and 246 vertices while the failure stayed:
+        // the fast corral dropped some vertices as dependent and the start moved far away, and
+        // the solve ended after two iterations with neither certificate, read as an overlap.
+        // The sets are separable with a margin of ~0.03.
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/degenerate-warm-start.f32")
+        let data = try #require(FileManager.default.contents(atPath: url.path), "fixture \(url.path) missing")
+        let dimension = 384
+        let values = data.withUnsafeBytes { raw in (0..<raw.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) } }
+        try #require(values.count == 18 * dimension)
+        let rows = stride(from: 0, to: values.count, by: dimension).map { Array(values[$0..<$0 + dimension]) }
+        let a = PointMatrix(rows: Array(rows[..<9])), b = PointMatrix(rows: Array(rows[9...]))
+        let warm = [
+            CorralVertex(indexA: 0, indexB: 4, weight: 0.0474575480790674),
+            CorralVertex(indexA: 6, indexB: 6, weight: 0.09465739378912058),
+            CorralVertex(indexA: 2, indexB: 3, weight: 0.06517402869599828),
+            CorralVertex(indexA: 4, indexB: 0, weight: 0.028065319166921638),
+            CorralVertex(indexA: 1, indexB: 8, weight: 0.041086600747419544),
+            CorralVertex(indexA: 7, indexB: 5, weight: 0.026624860483770062),
+            CorralVertex(indexA: 3, indexB: 1, weight: 0.01423569454752596),
+            CorralVertex(indexA: 3, indexB: 4, weight: 0.041959342368146565),
+            CorralVertex(indexA: 5, indexB: 7, weight: 0.03472350068658792),
+            CorralVertex(indexA: 8, indexB: 2, weight: 0.019436040348128045),
+        ]
+        let cold = separability(a, b)
+        #expect(cold.verdict == .separable)
+        #expect(checkSeparatingHyperplane(cold, a: a, b: b) > 0.01)
+        let resumed = separability(a, b, warmStart: warm)
+        #expect(resumed.verdict == .separable)
+        #expect(checkSeparatingHyperplane(resumed, a: a, b: b) > 0.01)
     }
 
     @Test("unusable warm-start vertices are skipped, not trusted")

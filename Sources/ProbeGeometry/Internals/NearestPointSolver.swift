@@ -53,13 +53,35 @@ func solveNearestPoints(
             if case .qrOnly = corrals { return solve(Corral.self, from: warmStart) }
             // The fast corral first; where it ends without a conclusive answer (rounding in its
             // factor, see GramCorral.swift), the QR corral resumes from its nearest points.
-            let fast = solve(GramCorral.self, from: warmStart)
-            if fast.isConclusive(under: rule) { return fast }
-            var resumed = solve(Corral.self, from: fast.corral)
-            resumed.iterations += fast.iterations
-            resumed.fullPasses += fast.fullPasses
-            return resumed
+            func fastThenQR(from start: [CorralVertex]) -> HullSeparation {
+                let fast = solve(GramCorral.self, from: start)
+                if fast.isConclusive(under: rule) { return fast }
+                var resumed = solve(Corral.self, from: fast.corral)
+                resumed.iterations += fast.iterations
+                resumed.fullPasses += fast.fullPasses
+                return resumed
+            }
+            let warm = fastThenQR(from: warmStart)
+            if warmStart.isEmpty || warm.isCertified { return warm }
+            // A warm start near a degenerate nearest point (hundreds of vertices, some dependent
+            // within rounding in the fast corral's factor: dropping them moves the start far
+            // away) can end with neither certificate, which would read as an overlap. The QR
+            // corral from the warm start itself, else a cold start, decides instead.
+            var retried = solve(Corral.self, from: warmStart)
+            if !retried.isCertified { retried = fastThenQR(from: []) }
+            retried.iterations += warm.iterations
+            retried.fullPasses += warm.fullPasses
+            return retried
         }
+    }
+}
+
+extension HullSeparation {
+    /// Whether the verdict is backed by its certificate: an overlap by two convex combinations
+    /// within the tolerance, a separation by a hyperplane with a positive margin. A solve can
+    /// end with neither (rounding stops it first); the verdict is then overlapping, unproven.
+    var isCertified: Bool {
+        verdict == .overlapping ? upperBound <= tolerance : lowerBound > 0
     }
 }
 
