@@ -51,8 +51,8 @@ public func hullDistance(
 /// of hundreds. Vertices out of range, with non-positive weights or affinely dependent on
 /// those before them are skipped; the verdict and its certificates are those of a cold
 /// start (only the path to them differs). A warm solve that ends with neither certificate
-/// (rounding near a degenerate corral) is solved again, from the warm start on the QR corral,
-/// else from scratch, so a warm start never turns a separable pair into an unproven overlap.
+/// (rounding near a degenerate corral) is solved again from scratch, so a warm start never
+/// turns a separable pair into an unproven overlap.
 ///
 /// - Precondition: both sets are non-empty and have the same positive dimension.
 public func separability(_ a: PointMatrix, _ b: PointMatrix, warmStart: [CorralVertex] = []) -> HullSeparation {

@@ -46,6 +46,9 @@ public struct HullSeparation: Sendable {
     /// of A − B found. Handed back to ``separability(_:_:warmStart:)`` for a superset of
     /// either set, it lets the solver resume from here instead of from scratch.
     public var corral: [CorralVertex] = []
+    /// Whether the solve left out some vertices of its warm start as affinely dependent (so it
+    /// did not start at the warm start's point).
+    var droppedWarmStart = false
 }
 
 /// One difference vertex `a[indexA] − b[indexB]` of a corral, with its convex weight.

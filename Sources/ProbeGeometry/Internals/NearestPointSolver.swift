@@ -56,22 +56,22 @@ func solveNearestPoints(
             func fastThenQR(from start: [CorralVertex]) -> HullSeparation {
                 let fast = solve(GramCorral.self, from: start)
                 if fast.isConclusive(under: rule) { return fast }
-                var resumed = solve(Corral.self, from: fast.corral)
+                // Where the fast corral could not take the whole warm start (vertices dependent
+                // within its factor's rounding, near a degenerate nearest point), it started far
+                // from the warm start's point; the QR corral takes the warm start itself.
+                var resumed = solve(Corral.self, from: fast.droppedWarmStart ? start : fast.corral)
                 resumed.iterations += fast.iterations
                 resumed.fullPasses += fast.fullPasses
                 return resumed
             }
             let warm = fastThenQR(from: warmStart)
             if warmStart.isEmpty || warm.isCertified { return warm }
-            // A warm start near a degenerate nearest point (hundreds of vertices, some dependent
-            // within rounding in the fast corral's factor: dropping them moves the start far
-            // away) can end with neither certificate, which would read as an overlap. The QR
-            // corral from the warm start itself, else a cold start, decides instead.
-            var retried = solve(Corral.self, from: warmStart)
-            if !retried.isCertified { retried = fastThenQR(from: []) }
-            retried.iterations += warm.iterations
-            retried.fullPasses += warm.fullPasses
-            return retried
+            // A warm solve can still end with neither certificate, which would read as an
+            // overlap; a cold start decides instead.
+            var cold = fastThenQR(from: [])
+            cold.iterations += warm.iterations
+            cold.fullPasses += warm.fullPasses
+            return cold
         }
     }
 }
@@ -165,6 +165,8 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
         var stepBudget = 0
         var budgetSpent = false
         var stalledPasses = 0
+        /// Whether the corral left out some of the warm start's vertices as dependent.
+        var droppedWarmStart = false
     }
 
     /// The corral's current point x with ‖x‖², ‖x‖ and the rounding noise of its products.
@@ -224,16 +226,18 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
         let shift = spread > 0 ? spread * spread : max(firstNormSquared, Double.leastNormalMagnitude)
 
         var corral = CorralType(dimension: d, shift: shift)
-        if !startCorral(&corral, from: warmStart) {
+        var dropped = false
+        if !startCorral(&corral, from: warmStart, dropped: &dropped) {
             _ = corral.append(firstVertex, indexA: first.0, indexB: first.1)
             corral.weights = [1]
         }
         let working = useWorkingSets
-        let state = State(corral: corral,
+        var state = State(corral: corral,
                           setA: WorkingSet(pointCount: working ? a.count : 0, dimension: d),
                           setB: WorkingSet(pointCount: working ? b.count : 0, dimension: d),
                           productsA: [Double](repeating: 0, count: working ? a.count : 0),
                           productsB: [Double](repeating: 0, count: working ? b.count : 0))
+        state.droppedWarmStart = dropped
         return (Scale(tolerance: tolerance, shift: shift), state)
     }
 
@@ -393,6 +397,7 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
             iterations: state.iterations,
             fullPasses: state.fullPasses,
             tolerance: tolerance)
+        result.droppedWarmStart = state.droppedWarmStart
         result.corral = (0..<nearest.indexA.count).map {
             CorralVertex(indexA: nearest.indexA[$0], indexB: nearest.indexB[$0], weight: nearest.weights[$0])
         }
@@ -403,8 +408,10 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
     /// weight, affinely independent of those before), their weights renormalised to sum 1;
     /// false, leaving the corral empty, when none is usable. The point Σλv is then a convex
     /// combination of vertices of A − B, as Wolfe's iterations require; it need not be the
-    /// corral's affine minimiser (the first minor cycle moves towards that).
-    private func startCorral(_ corral: inout CorralType, from warmStart: [CorralVertex]) -> Bool {
+    /// corral's affine minimiser (the first minor cycle moves towards that). `dropped` is set
+    /// when a usable vertex was left out as dependent: the start is then not the warm start's
+    /// point.
+    private func startCorral(_ corral: inout CorralType, from warmStart: [CorralVertex], dropped: inout Bool) -> Bool {
         var weights: [Double] = []
         for vertex in warmStart
         where vertex.indexA >= 0 && vertex.indexA < a.count && vertex.indexB >= 0 && vertex.indexB < b.count
@@ -412,6 +419,8 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
         {
             if corral.append(self.vertex(vertex.indexA, vertex.indexB), indexA: vertex.indexA, indexB: vertex.indexB) {
                 weights.append(vertex.weight)
+            } else {
+                dropped = true
             }
         }
         let total = weights.reduce(0, +)
