@@ -31,6 +31,7 @@ final class OverlapChecker: Sendable {
         /// The nodes of the pairs in `verdicts`.
         var nodesWithVerdicts: Set<Int> = []
         var solverCalls = 0
+        var unprovenOverlaps = 0
         var reusedHyperplanes = 0
         var centroidCertificates = 0
     }
@@ -51,6 +52,9 @@ final class OverlapChecker: Sendable {
 
     /// Solver calls made (for the log).
     var solverCalls: Int { state.withLock { $0.solverCalls } }
+    /// Solver verdicts "overlapping" without a certificate: the solve ended on rounding with
+    /// neither two points within the tolerance nor a separating hyperplane (for the log).
+    var unprovenOverlaps: Int { state.withLock { $0.unprovenOverlaps } }
     /// Verdicts proven by reusing a part's hyperplane (for the log).
     var reusedHyperplanes: Int { state.withLock { $0.reusedHyperplanes } }
     /// Verdicts proven by the hyperplane normal to the centroid difference (for the log).
@@ -73,6 +77,8 @@ final class OverlapChecker: Sendable {
     private struct Decision {
         var overlapping: Bool
         var method: Method
+        /// An overlap the solver ended on without its certificate (see ``unprovenOverlaps``).
+        var unproven = false
         var hyperplane: SeparatingHyperplane? = nil
     }
 
@@ -369,7 +375,9 @@ final class OverlapChecker: Sendable {
             if records { store(a, b, decision.overlapping) }
             state.withLock { state in
                 switch decision.method {
-                case .solver: state.solverCalls += 1
+                case .solver:
+                    state.solverCalls += 1
+                    if decision.unproven { state.unprovenOverlaps += 1 }
                 case .reused: state.reusedHyperplanes += 1
                 case .centroid: state.centroidCertificates += 1
                 }
@@ -389,7 +397,8 @@ final class OverlapChecker: Sendable {
                         certificatesTried: Bool = false) throws -> Decision {
         let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)
         guard usesCertificates else {
-            return Decision(overlapping: separability(pointsA, pointsB).verdict == .overlapping, method: .solver)
+            let verdict = separability(pointsA, pointsB)
+            return Decision(overlapping: verdict.verdict == .overlapping, method: .solver, unproven: !verdict.isCertified)
         }
         let tolerance = self.tolerance(pointsA, pointsB)
         if !certificatesTried, let decision = try certify(a, b, partsA: partsA, partsB: partsB, tolerance: tolerance) {
@@ -425,7 +434,7 @@ final class OverlapChecker: Sendable {
         // The solver, resuming from a part's corral where one is stored.
         let start = warmStart(a, b, partsA: partsA, partsB: partsB)
         let verdict = separability(pointsA, pointsB, warmStart: start)
-        if verdict.verdict == .overlapping { return Decision(overlapping: true, method: .solver) }
+        if verdict.verdict == .overlapping { return Decision(overlapping: true, method: .solver, unproven: !verdict.isCertified) }
         // The corral is kept where the solve was long (a near-touching pair), the case a warm
         // start pays for; a short solve is as cheap again from scratch. A warm-started solve is
         // short because it was warm: its pair is as hard as the one it started from, so its

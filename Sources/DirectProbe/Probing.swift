@@ -96,6 +96,10 @@ public struct Prober {
         log.info("Start normal forward probing...")
         let start = try clusters(of: history, state: restart)
         let final = try forward(from: start, nextNode: history.pointCount + m, checker: checker)
+        // Every verdict should rest on a certificate; say so, or how many did not.
+        let unproven = checker.unprovenOverlaps
+        log.info(unproven == 0 ? "Every overlap verdict is certified (two points within the tolerance)"
+                 : "\(unproven) overlap verdicts are unproven: the solver ended on rounding with neither two points within the tolerance nor a separating hyperplane, and counted them as overlapping")
         log.info("Final number of clusters: \(final.count)")
         return ProbingResult(clusters: ordered(final), isLinear: false, firstErrorState: firstError,
                              mergeCount: m, solverCalls: checker.solverCalls)

@@ -169,6 +169,9 @@ struct OverlapCheckerTests {
         let certificatesBefore = checker.reusedHyperplanes + checker.centroidCertificates
         #expect(try checker.overlapsAny(merged, parts: [a, b], candidates: far + [c], records: false))
         #expect(checker.reusedHyperplanes + checker.centroidCertificates == certificatesBefore)
+        // The overlap was proven (two points within the tolerance), not assumed.
+        #expect(checker.solverCalls == 2)
+        #expect(checker.unprovenOverlaps == 0)
 
         // Without it (a fresh checker), the same verdict, after certificates for the far clusters.
         let fresh = OverlapChecker(geometry: geometry, threads: 2)

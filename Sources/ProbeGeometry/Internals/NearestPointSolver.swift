@@ -80,7 +80,7 @@ extension HullSeparation {
     /// Whether the verdict is backed by its certificate: an overlap by two convex combinations
     /// within the tolerance, a separation by a hyperplane with a positive margin. A solve can
     /// end with neither (rounding stops it first); the verdict is then overlapping, unproven.
-    var isCertified: Bool {
+    public var isCertified: Bool {
         verdict == .overlapping ? upperBound <= tolerance : lowerBound > 0
     }
 }
