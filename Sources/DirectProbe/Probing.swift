@@ -99,7 +99,7 @@ public struct Prober {
         // Every verdict should rest on a certificate; say so, or how many did not.
         let unproven = checker.unprovenOverlaps
         log.info(unproven == 0 ? "Every overlap verdict is certified (two points within the tolerance)"
-                 : "\(unproven) overlap verdicts are unproven: the solver ended on rounding with neither two points within the tolerance nor a separating hyperplane, and counted them as overlapping")
+                 : "\(unproven) overlap verdict\(unproven == 1 ? " is" : "s are") unproven: the solver ended on rounding with neither two points within the tolerance nor a separating hyperplane, and counted \(unproven == 1 ? "it" : "them") as overlapping")
         log.info("Final number of clusters: \(final.count)")
         return ProbingResult(clusters: ordered(final), isLinear: false, firstErrorState: firstError,
                              mergeCount: m, solverCalls: checker.solverCalls)

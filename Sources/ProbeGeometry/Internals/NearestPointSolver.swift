@@ -83,9 +83,7 @@ extension HullSeparation {
     public var isCertified: Bool {
         verdict == .overlapping ? upperBound <= tolerance : lowerBound > 0
     }
-}
 
-extension HullSeparation {
     /// Whether this result settles what `rule` asks: overlap shown by two convex combinations
     /// within the tolerance, or separation by a margin above it (for a distance, also within
     /// the relative accuracy).
@@ -232,12 +230,12 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
             corral.weights = [1]
         }
         let working = useWorkingSets
-        var state = State(corral: corral,
+        let state = State(corral: corral,
                           setA: WorkingSet(pointCount: working ? a.count : 0, dimension: d),
                           setB: WorkingSet(pointCount: working ? b.count : 0, dimension: d),
                           productsA: [Double](repeating: 0, count: working ? a.count : 0),
-                          productsB: [Double](repeating: 0, count: working ? b.count : 0))
-        state.droppedWarmStart = dropped
+                          productsB: [Double](repeating: 0, count: working ? b.count : 0),
+                          droppedWarmStart: dropped)
         return (Scale(tolerance: tolerance, shift: shift), state)
     }
 
