@@ -110,6 +110,45 @@ struct GramCorralTests {
         }
     }
 
+    @Test("a warm start appended in bulk joins the vertices one by one would, with the same minimiser")
+    func bulkAppendMatchesOneByOne() {
+        // 70 vertices (three blocks of the QR corral) in 80 dimensions, among them affine
+        // combinations of earlier ones (dependent) inside a block and at a block's start.
+        let dimension = 80
+        var vectors = randomVectors(66, dimension: dimension, seed: 17)
+        for (position, (p, q)) in [(5, (1, 3)), (32, (0, 31)), (40, (33, 35)), (64, (2, 60))] {
+            vectors.insert((0..<dimension).map { 0.25 * vectors[p][$0] + 0.75 * vectors[q][$0] }, at: position)
+        }
+        let candidates = vectors.enumerated().map { CorralCandidate(vertex: $1, indexA: $0, indexB: 0) }
+        func check<C: WolfeCorral>(_: C.Type) {
+            var single = C(dimension: dimension, shift: 3), bulk = C(dimension: dimension, shift: 3)
+            let one = candidates.map { single.append($0.vertex, indexA: $0.indexA, indexB: $0.indexB) }
+            let all = bulk.append(contentsOf: candidates)
+            #expect(all == one, "\(C.self)")
+            #expect(all.filter { !$0 }.count == 4, "\(C.self)")
+            #expect(bulk.indexA == single.indexA)
+            let independent = vectors.indices.filter { all[$0] }.map { vectors[$0] }
+            let expected = affineWeights(independent)
+            let fromBulk = bulk.affineMinimizer() ?? []
+            #expect(fromBulk.count == expected.count, "\(C.self)")
+            for p in 0..<min(fromBulk.count, expected.count) { #expect(abs(fromBulk[p] - expected[p]) < 1e-8, "\(C.self) vertex \(p)") }
+            // The factor keeps working after the bulk: one more vertex, then a removal.
+            let extra = randomVectors(1, dimension: dimension, seed: 99)[0]
+            let extraJoined = bulk.append(extra, indexA: 99, indexB: 0)
+            #expect(extraJoined)
+            bulk.remove(at: 10)
+            let rest = Array((independent + [extra]).enumerated().filter { $0.offset != 10 }.map(\.element))
+            let afterwards = bulk.affineMinimizer() ?? []
+            let expectedAfterwards = affineWeights(rest)
+            #expect(afterwards.count == expectedAfterwards.count)
+            for p in 0..<min(afterwards.count, expectedAfterwards.count) {
+                #expect(abs(afterwards[p] - expectedAfterwards[p]) < 1e-8, "\(C.self) vertex \(p) after a removal")
+            }
+        }
+        check(Corral.self)
+        check(GramCorral.self)
+    }
+
     /// (points per side, dimension, gap between the boxes; 0 touches).
     static let pairs: [(Int, Int, Float)] = [(40, 8, 0.5), (120, 24, 0.05), (200, 64, 0.01), (60, 16, 0), (300, 32, 1e-4)]
 

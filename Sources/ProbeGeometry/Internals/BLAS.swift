@@ -35,3 +35,13 @@ func gramUpperTriangle(_ a: UnsafeBufferPointer<Double>, count: Int, dimension: 
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(count), Int32(dimension), 1, a.baseAddress, Int32(dimension), 0,
                 gram.baseAddress, Int32(count))
 }
+
+/// `y −= S·X` in float64 for row-major S (`rows` × `inner`) and X (`inner` × `columns`);
+/// `y` is `rows` × `columns`, row-major.
+func subtractProduct(_ s: UnsafeBufferPointer<Double>, rows: Int, inner: Int, _ x: UnsafeBufferPointer<Double>, columns: Int,
+                     from y: UnsafeMutableBufferPointer<Double>) {
+    guard rows > 0, columns > 0, inner > 0 else { return }
+    _ = openBLASOnOneThread
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner), -1,
+                s.baseAddress, Int32(inner), x.baseAddress, Int32(columns), 1, y.baseAddress, Int32(columns))
+}

@@ -63,6 +63,33 @@ struct GramCorral {
         return true
     }
 
+    /// Appends the vertices in order, as ``append(_:indexA:indexB:)`` one after another
+    /// does, with their inner products from one `dsyrk` instead of s dot products per vertex
+    /// (s²·d/2 products, which one by one cost more than the rest of a short warm solve).
+    mutating func append(contentsOf candidates: [CorralCandidate]) -> [Bool] {
+        let d = dimension, k = size, total = size + candidates.count
+        guard candidates.count > 1 else { return candidates.map { append($0.vertex, indexA: $0.indexA, indexB: $0.indexB) } }
+        var all = vertices
+        all.reserveCapacity(total * d)
+        for candidate in candidates { all.append(contentsOf: candidate.vertex) }
+        // gram[p·total + q] = ⟨v_p, v_q⟩ for p ≤ q.
+        var gram = [Double](repeating: 0, count: total * total)
+        all.withUnsafeBufferPointer { all in
+            gram.withUnsafeMutableBufferPointer { gramUpperTriangle(all, count: total, dimension: d, into: $0) }
+        }
+        var kept = Array(0..<k)
+        return candidates.enumerated().map { offset, candidate in
+            let position = k + offset
+            var column = kept.map { shift + gram[$0 * total + position] }
+            column.append(shift + gram[position * total + position])
+            guard r.append(column, dependenceTolerance: GramCorral.dependenceTolerance) else { return false }
+            vertices.append(contentsOf: candidate.vertex)
+            list.append(candidate.indexA, candidate.indexB)
+            kept.append(position)
+            return true
+        }
+    }
+
     mutating func remove(at p: Int) {
         r.remove(at: p) { _, _, _ in }
         vertices.removeSubrange(p * dimension..<(p + 1) * dimension)

@@ -410,17 +410,18 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
     /// when a usable vertex was left out as dependent: the start is then not the warm start's
     /// point.
     private func startCorral(_ corral: inout CorralType, from warmStart: [CorralVertex], dropped: inout Bool) -> Bool {
-        var weights: [Double] = []
+        var offered: [CorralCandidate] = [], offeredWeights: [Double] = []
+        var seen = Set<Int>()
         for vertex in warmStart
         where vertex.indexA >= 0 && vertex.indexA < a.count && vertex.indexB >= 0 && vertex.indexB < b.count
-            && vertex.weight > 0 && vertex.weight.isFinite && !corral.contains(vertex.indexA, vertex.indexB)
+            && vertex.weight > 0 && vertex.weight.isFinite && seen.insert(vertex.indexA * b.count + vertex.indexB).inserted
         {
-            if corral.append(self.vertex(vertex.indexA, vertex.indexB), indexA: vertex.indexA, indexB: vertex.indexB) {
-                weights.append(vertex.weight)
-            } else {
-                dropped = true
-            }
+            offered.append(CorralCandidate(vertex: self.vertex(vertex.indexA, vertex.indexB), indexA: vertex.indexA, indexB: vertex.indexB))
+            offeredWeights.append(vertex.weight)
         }
+        let joined = corral.append(contentsOf: offered)
+        dropped = joined.contains(false)
+        let weights = offeredWeights.indices.filter { joined[$0] }.map { offeredWeights[$0] }
         let total = weights.reduce(0, +)
         guard corral.size > 0, total > 0, total.isFinite else {
             while corral.size > 0 { corral.remove(at: corral.size - 1) }

@@ -26,6 +26,17 @@ protocol WolfeCorral: AffineCorral {
     /// Appends vertex `v` = a_i − b_j with weight 0; false (and no change) if `v` is
     /// numerically in the affine hull of the corral.
     mutating func append(_ v: [Double], indexA i: Int, indexB j: Int) -> Bool
+    /// Appends the vertices in order, as ``append(_:indexA:indexB:)`` one after another
+    /// does (up to rounding); whether each joined. A warm start hands over hundreds of
+    /// vertices at once, and both corrals build their factors for them in bulk.
+    mutating func append(contentsOf candidates: [CorralCandidate]) -> [Bool]
+}
+
+/// A vertex a_i − b_j offered to a corral: its coordinates and its points.
+struct CorralCandidate {
+    let vertex: [Double]
+    let indexA: Int
+    let indexB: Int
 }
 
 /// The vertices a_i − b_j of a corral by their points i and j, with their convex weights.
