@@ -84,9 +84,13 @@ final class StoredCorral: Sendable {
     let rowsB: [Int32]
     /// Convex weights of the vertices.
     let weights: [Double]
+    /// Whether the solver's accurate (QR) corral found it (``HullSeparation/corralIsQR``): a
+    /// warm start from it starts there.
+    let isQR: Bool
 
     /// Keeps `corral` (indices into `membersA` and `membersB`) by rows.
-    init(_ corral: [CorralVertex], aIsLow: Bool, membersA: [Int32], membersB: [Int32]) {
+    init(_ corral: [CorralVertex], isQR: Bool, aIsLow: Bool, membersA: [Int32], membersB: [Int32]) {
+        self.isQR = isQR
         self.aIsLow = aIsLow
         rowsA = corral.map { membersA[$0.indexA] }
         rowsB = corral.map { membersB[$0.indexB] }

@@ -432,8 +432,8 @@ final class OverlapChecker: Sendable {
     private func solve(_ a: Cluster, _ b: Cluster, _ pointsA: PointMatrix, _ pointsB: PointMatrix,
                        partsA: [Cluster], partsB: [Cluster], tolerance: Double) throws -> Decision {
         // The solver, resuming from a part's corral where one is stored.
-        let start = warmStart(a, b, partsA: partsA, partsB: partsB)
-        let verdict = separability(pointsA, pointsB, warmStart: start)
+        let (start, onQR) = warmStart(a, b, partsA: partsA, partsB: partsB)
+        let verdict = separability(pointsA, pointsB, warmStart: start, onQRCorral: onQR)
         if verdict.verdict == .overlapping { return Decision(overlapping: true, method: .solver, unproven: !verdict.isCertified) }
         // The corral is kept where the solve was long (a near-touching pair), the case a warm
         // start pays for; a short solve is as cheap again from scratch. A warm-started solve is
@@ -456,13 +456,16 @@ final class OverlapChecker: Sendable {
                        above: keepsCorral ? 0 : tolerance) else {
             return Decision(overlapping: false, method: .solver)
         }
-        if keepsCorral { plane.corral = StoredCorral(verdict.corral, aIsLow: false, membersA: a.members, membersB: b.members) }
+        if keepsCorral {
+            plane.corral = StoredCorral(verdict.corral, isQR: verdict.corralIsQR, aIsLow: false, membersA: a.members, membersB: b.members)
+        }
         return Decision(overlapping: false, method: .solver, hyperplane: plane)
     }
 
     /// The corral stored with a part's hyperplane, as vertices of A − B for the pair (a, b)
-    /// (a part of a with b, else a with a part of b); empty if none is stored.
-    private func warmStart(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster]) -> [CorralVertex] {
+    /// (a part of a with b, else a with a part of b), and whether the QR corral found it;
+    /// empty if none is stored.
+    private func warmStart(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster]) -> (vertices: [CorralVertex], isQR: Bool) {
         // The largest part's corral first: it is the nearest to the answer.
         let candidates = partsA.map { ($0, b, true) } + partsB.map { ($0, a, false) }
         for (part, other, partIsA) in candidates.sorted(by: { $0.0.count > $1.0.count }) {
@@ -472,9 +475,9 @@ final class OverlapChecker: Sendable {
             let vertices = lowIsA ? corral.vertices(low: a.members, high: b.members)
                                   : corral.vertices(low: b.members, high: a.members)
                                       .map { CorralVertex(indexA: $0.indexB, indexB: $0.indexA, weight: $0.weight) }
-            if !vertices.isEmpty { return vertices }
+            if !vertices.isEmpty { return (vertices, corral.isQR) }
         }
-        return []
+        return ([], false)
     }
 
     /// A stored hyperplane between a part of `merged` and `other`, re-checked on the other

@@ -52,11 +52,12 @@ public func hullDistance(
 /// those before them are skipped; the verdict and its certificates are those of a cold
 /// start (only the path to them differs). A warm solve that ends with neither certificate
 /// (rounding near a degenerate corral) is solved again from scratch, so a warm start never
-/// turns a separable pair into an unproven overlap.
+/// turns a separable pair into an unproven overlap. `onQRCorral` (the earlier result's
+/// ``HullSeparation/corralIsQR``) starts the warm solve on the accurate corral.
 ///
 /// - Precondition: both sets are non-empty and have the same positive dimension.
-public func separability(_ a: PointMatrix, _ b: PointMatrix, warmStart: [CorralVertex] = []) -> HullSeparation {
-    solveNearestPoints(a, b, rule: .decision, warmStart: warmStart)
+public func separability(_ a: PointMatrix, _ b: PointMatrix, warmStart: [CorralVertex] = [], onQRCorral: Bool = false) -> HullSeparation {
+    solveNearestPoints(a, b, rule: .decision, warmStart: warmStart, corrals: onQRCorral && !warmStart.isEmpty ? .qrFirst : .fastThenQR)
 }
 
 /// The distance from point `p` to the convex hull of `a` (0 inside), with certificates.

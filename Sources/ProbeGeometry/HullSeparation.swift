@@ -46,6 +46,11 @@ public struct HullSeparation: Sendable {
     /// of A − B found. Handed back to ``separability(_:_:warmStart:)`` for a superset of
     /// either set, it lets the solver resume from here instead of from scratch.
     public var corral: [CorralVertex] = []
+    /// Whether ``corral`` is the accurate (QR) corral's: the fast corral could not settle the
+    /// pair. A warm start from it then starts on the QR corral (``separability(_:_:warmStart:onQRCorral:)``):
+    /// the fast corral would leave some of its vertices out as dependent, near a degenerate
+    /// nearest point, and hand over to the QR corral all the same.
+    public var corralIsQR = false
     /// Whether the solve left out some vertices of its warm start as affinely dependent (so it
     /// did not start at the warm start's point).
     var droppedWarmStart = false

@@ -11,7 +11,7 @@ struct OverlapCheckerTests {
     @Test("a solver's hyperplane with its corral outlives thousands of cheap hyperplanes")
     func solvedHyperplanesOutliveCheapOnes() {
         let cache = HyperplaneCache(capacityBytes: 64 << 10)
-        let corral = StoredCorral([.init(indexA: 0, indexB: 0, weight: 1)], aIsLow: true, membersA: [3], membersB: [7])
+        let corral = StoredCorral([.init(indexA: 0, indexB: 0, weight: 1)], isQR: false, aIsLow: true, membersA: [3], membersB: [7])
         cache.store(1, 2, SeparatingHyperplane(normal: .stored([1, 0]), lowNode: 1, lowMax: 0, highMin: 1, corral: corral))
         // Far more cheap hyperplanes than the budget holds: the cheap generations turn over many times.
         for node in 10..<5_000 {

@@ -39,13 +39,17 @@ struct WarmStartTests {
         let warm = first.corral.map { CorralVertex(indexA: positionInFull[$0.indexA], indexB: $0.indexB, weight: $0.weight) }
         let grown = PointMatrix(rows: full)
         let cold = separability(grown, b)
-        let resumed = separability(grown, b, warmStart: warm)
-        #expect(resumed.verdict == cold.verdict)
-        switch resumed.verdict {
-        case .overlapping:
-            #expect(checkCommonPoint(resumed, a: grown, b: b) <= resumed.tolerance * (1 + 1e-9))
-        case .separable:
-            #expect(checkSeparatingHyperplane(resumed, a: grown, b: b) > resumed.tolerance)
+        // Resumed on the fast corral first, and on the QR corral at once.
+        for onQR in [false, true] {
+            let resumed = separability(grown, b, warmStart: warm, onQRCorral: onQR)
+            #expect(resumed.verdict == cold.verdict, "on the QR corral first: \(onQR)")
+            switch resumed.verdict {
+            case .overlapping:
+                #expect(checkCommonPoint(resumed, a: grown, b: b) <= resumed.tolerance * (1 + 1e-9))
+            case .separable:
+                #expect(checkSeparatingHyperplane(resumed, a: grown, b: b) > resumed.tolerance)
+            }
+            if onQR { #expect(resumed.corralIsQR, "a warm solve on the QR corral hands back its corral as the QR corral's") }
         }
         // The same sets as the corral came from: it starts at the nearest point already.
         let again = separability(small, b, warmStart: first.corral)
@@ -84,9 +88,13 @@ struct WarmStartTests {
         let cold = separability(a, b)
         #expect(cold.verdict == .separable)
         #expect(checkSeparatingHyperplane(cold, a: a, b: b) > 0.01)
-        let resumed = separability(a, b, warmStart: warm)
-        #expect(resumed.verdict == .separable)
-        #expect(checkSeparatingHyperplane(resumed, a: a, b: b) > 0.01)
+        // Resumed on the fast corral first (which leaves vertices out here and hands over to
+        // the QR corral), and on the QR corral at once, as a corral the QR corral found is.
+        for onQR in [false, true] {
+            let resumed = separability(a, b, warmStart: warm, onQRCorral: onQR)
+            #expect(resumed.verdict == .separable, "on the QR corral first: \(onQR)")
+            #expect(checkSeparatingHyperplane(resumed, a: a, b: b) > 0.01, "on the QR corral first: \(onQR)")
+        }
     }
 
     @Test("unusable warm-start vertices are skipped, not trusted")

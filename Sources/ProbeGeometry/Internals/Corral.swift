@@ -77,6 +77,8 @@ struct Corral {
         guard candidates.count > 1 else { return candidates.map { append($0.vertex, indexA: $0.indexA, indexB: $0.indexB) } }
         var joined: [Bool] = []
         joined.reserveCapacity(candidates.count)
+        q.reserveCapacity((size + candidates.count) * height)
+        columns.reserveCapacity((size + candidates.count) * height)
         for start in stride(from: 0, to: candidates.count, by: Corral.blockSize) {
             joined += appendBlock(candidates[start..<min(start + Corral.blockSize, candidates.count)])
         }

@@ -78,16 +78,18 @@ struct GramCorral {
             gram.withUnsafeMutableBufferPointer { gramUpperTriangle(all, count: total, dimension: d, into: $0) }
         }
         var kept = Array(0..<k)
-        return candidates.enumerated().map { offset, candidate in
+        let joined = candidates.enumerated().map { offset, candidate in
             let position = k + offset
             var column = kept.map { shift + gram[$0 * total + position] }
             column.append(shift + gram[position * total + position])
             guard r.append(column, dependenceTolerance: GramCorral.dependenceTolerance) else { return false }
-            vertices.append(contentsOf: candidate.vertex)
             list.append(candidate.indexA, candidate.indexB)
             kept.append(position)
             return true
         }
+        // The joined vertices' coordinates: `all` itself where every one joined.
+        vertices = kept.count == total ? all : kept.flatMap { all[$0 * d..<($0 + 1) * d] }
+        return joined
     }
 
     mutating func remove(at p: Int) {

@@ -35,6 +35,9 @@ enum CorralChoice {
     case fastThenQR
     /// The QR corral alone (what the default falls back to; tests compare the two).
     case qrOnly
+    /// The QR corral for the warm start, the default for a cold retry: a warm start from a
+    /// corral that ended on the QR corral.
+    case qrFirst
 }
 
 func solveNearestPoints(
@@ -50,10 +53,19 @@ func solveNearestPoints(
                 NearestPointSolver<C>(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary, rule: rule, policy: policy)
                     .run(warmStart: start, unlessStartDropped: unlessStartDropped)
             }
-            if case .qrOnly = corrals { return solve(Corral.self, from: warmStart) }
+            if case .qrOnly = corrals {
+                var qr = solve(Corral.self, from: warmStart)
+                qr.corralIsQR = true
+                return qr
+            }
             // The fast corral first; where it ends without a conclusive answer (rounding in its
             // factor, see GramCorral.swift), the QR corral resumes from its nearest points.
-            func fastThenQR(from start: [CorralVertex]) -> HullSeparation {
+            func fastThenQR(from start: [CorralVertex], skippingFast: Bool = false) -> HullSeparation {
+                if skippingFast {
+                    var qr = solve(Corral.self, from: start)
+                    qr.corralIsQR = true
+                    return qr
+                }
                 // Where the fast corral cannot take the whole warm start (vertices dependent
                 // within its factor's rounding, near a degenerate nearest point), it would start
                 // far from the warm start's point and end without a verdict after a few
@@ -62,11 +74,12 @@ func solveNearestPoints(
                 let fast = solve(GramCorral.self, from: start, unlessStartDropped: true)
                 if fast.isConclusive(under: rule) { return fast }
                 var resumed = solve(Corral.self, from: fast.droppedWarmStart ? start : fast.corral)
+                resumed.corralIsQR = true
                 resumed.iterations += fast.iterations
                 resumed.fullPasses += fast.fullPasses
                 return resumed
             }
-            let warm = fastThenQR(from: warmStart)
+            let warm = fastThenQR(from: warmStart, skippingFast: corrals == .qrFirst)
             if warmStart.isEmpty || warm.isCertified { return warm }
             // A warm solve can still end with neither certificate, which would read as an
             // overlap; a cold start decides instead.
