@@ -41,7 +41,71 @@ struct ClusterGeometry: Sendable {
 
     /// The summary of the cluster with these members (two streaming passes: mean, radius):
     /// a cluster of probing by its merge-history `node`, or one given by `number` as well.
-    func summary(node: Int, number: Int? = nil, label: Int, members: [Int32]) throws -> Cluster {
+    ///
+    /// With `threads` > 1, a cluster of at least ``parallelMembers`` points is summarised on
+    /// that many threads, with the same values: each thread sums a range of coordinates over
+    /// every point in point order (so each sum adds the same numbers in the same order), and
+    /// the radius is the largest of the threads' largest distances (a maximum is exact).
+    /// Forward merging summarises every candidate merge on its one thread, for clusters of up
+    /// to thousands of points, while the other cores wait.
+    func summary(node: Int, number: Int? = nil, label: Int, members: [Int32], threads: Int = 1) throws -> Cluster {
+        let d = points.dimension
+        let parts = min(threads, 8)
+        guard parts > 1, members.count >= ClusterGeometry.parallelMembers, d >= parts else {
+            return try serialSummary(node: node, number: number, label: label, members: members)
+        }
+        // Mean: each block of rows gathered on the threads (halves of the rows), then summed
+        // by ranges of coordinates, each continuing its own running sums.
+        let blockRows = min(gatherRows, members.count)
+        let block = try FloatScratch(count: blockRows * d, folder: nil)
+        let matrix = points.matrix
+        var sum = [Double](repeating: 0, count: d)
+        var start = 0
+        while start < members.count {
+            let rows = members[start..<min(members.count, start + blockRows)].map(Int.init)
+            _ = try parallelMap(parts, threads: parts) { part in
+                let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
+                try matrix.gatherRows(Array(rows[range]),
+                                      into: UnsafeMutableBufferPointer(start: block.pointer + range.lowerBound * d, count: range.count * d))
+            }
+            let running = sum
+            sum = try parallelMap(parts, threads: parts) { part in
+                let coordinates = (d * part / parts)..<(d * (part + 1) / parts)
+                var partial = Array(running[coordinates])
+                partial.withUnsafeMutableBufferPointer { partial in
+                    for r in 0..<rows.count {
+                        let row = UnsafePointer(block.pointer + r * d + coordinates.lowerBound)
+                        for k in 0..<coordinates.count { partial[k] += Double(row[k]) }
+                    }
+                }
+                return partial
+            }.flatMap { $0 }
+            start += rows.count
+        }
+        let n = Double(members.count)
+        let centroid = sum.map { Float($0 / n) }
+        // Radius: the largest distance in each part of the members, then the largest of those.
+        let largest = try parallelMap(parts, threads: parts) { part -> Double in
+            let range = (members.count * part / parts)..<(members.count * (part + 1) / parts)
+            var radius = 0.0
+            try forEachMemberBlock(Array(members[range])) { block, rows in
+                centroid.withUnsafeBufferPointer { c in
+                    for r in 0..<rows {
+                        radius = max(radius, exactSquaredDistance(block.baseAddress! + r * d, c.baseAddress!, dimension: d))
+                    }
+                }
+            }
+            return radius
+        }
+        let radius = largest.reduce(0.0) { max($0, $1) }
+        return Cluster(node: node, label: label, members: members, centroid: centroid, radius: radius.squareRoot(), number: number)
+    }
+
+    /// Members from which ``summary(node:number:label:members:threads:)`` uses its threads.
+    static let parallelMembers = 2048
+
+    /// ``summary(node:number:label:members:threads:)`` on this thread.
+    private func serialSummary(node: Int, number: Int?, label: Int, members: [Int32]) throws -> Cluster {
         let d = points.dimension
         var sum = [Double](repeating: 0, count: d)
         try forEachMemberBlock(members) { block, rows in

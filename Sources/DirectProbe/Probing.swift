@@ -165,7 +165,7 @@ public struct Prober {
             let members = mergeSorted(first.members, second.members)
             // Every candidate gets a fresh node id: ids key the verdict cache, so a rejected
             // candidate's id must never name another point set.
-            let merged = try geometry.summary(node: nextNode, label: label, members: members)
+            let merged = try geometry.summary(node: nextNode, label: label, members: members, threads: options.threads)
             nextNode += 1
             let candidates = try spheres.intersecting(merged, threads: options.threads).compactMap { live[$0] }
             if try checker.overlapsAny(merged, parts: [first, second], candidates: candidates, records: false) {

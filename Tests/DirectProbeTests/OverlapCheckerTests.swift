@@ -182,7 +182,7 @@ struct OverlapCheckerTests {
 
 /// The cluster geometry of `points` labelled `labels` (each one of `labelSet`), read from a
 /// task written into `folder`.
-private func clusterGeometry(points: [[Float]], labels: [String], labelSet: [String], in folder: TemporaryFolder) throws -> ClusterGeometry {
+func clusterGeometry(points: [[Float]], labels: [String], labelSet: [String], in folder: TemporaryFolder) throws -> ClusterGeometry {
     let configuration = try writeTask(in: folder, points: points, labels: labels)
     let matrix = try EmbeddingInput.open(configuration.embeddingsPath ?? "", entityCount: points.count,
                                          entitiesPath: configuration.entitiesPath, scratchFolder: folder.file("scratch"),
