@@ -127,7 +127,8 @@ final class OverlapChecker: Sendable {
     func overlapsAny(_ cluster: Cluster, parts: [Cluster] = [], candidates: [Cluster], records: Bool = true) throws -> Bool {
         // The deepest sphere overlaps first: they are the likeliest to overlap, and the first
         // overlap ends the check.
-        let depths = candidates.map { sphereGap(cluster, $0) }
+        // (On the checker's threads: a merged cluster meets thousands of spheres on a real layer.)
+        let depths = try parallelMap(candidates.count, threads: threads, block: 256) { sphereGap(cluster, candidates[$0]) }
         let order = candidates.indices.sorted { (i: Int, j: Int) -> Bool in
             depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
         }
