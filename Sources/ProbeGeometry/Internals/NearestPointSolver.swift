@@ -35,8 +35,8 @@ enum CorralChoice {
     case fastThenQR
     /// The QR corral alone (what the default falls back to; tests compare the two).
     case qrOnly
-    /// The QR corral for the warm start, the default for a cold retry: a warm start from a
-    /// corral that ended on the QR corral.
+    /// The QR corral for a warm start from a corral the QR corral found
+    /// (``HullSeparation/corralIsQR``); a cold retry still starts on the fast corral.
     case qrFirst
 }
 
