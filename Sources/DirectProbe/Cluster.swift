@@ -50,26 +50,27 @@ struct ClusterGeometry: Sendable {
     /// to thousands of points, while the other cores wait.
     func summary(node: Int, number: Int? = nil, label: Int, members: [Int32], threads: Int = 1) throws -> Cluster {
         let d = points.dimension
-        let parts = min(threads, 8)
-        guard parts > 1, members.count >= ClusterGeometry.parallelMembers, d >= parts else {
-            return try serialSummary(node: node, number: number, label: label, members: members)
+        let parts = members.count >= ClusterGeometry.parallelMembers && d >= threads ? min(max(1, threads), 8) : 1
+        /// `body` for each part, on the threads where there is more than one.
+        func eachPart<T: Sendable>(_ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+            parts == 1 ? [try body(0)] : try parallelMap(parts, threads: parts, body)
         }
-        // Mean: each block of rows gathered on the threads (halves of the rows), then summed
-        // by ranges of coordinates, each continuing its own running sums.
-        let blockRows = min(gatherRows, members.count)
+        // Mean: each block of rows gathered by parts of the rows, then summed by ranges of
+        // coordinates, each continuing its own running sums.
+        let blockRows = min(gatherRows, max(1, members.count))
         let block = try FloatScratch(count: blockRows * d, folder: nil)
         let matrix = points.matrix
         var sum = [Double](repeating: 0, count: d)
         var start = 0
         while start < members.count {
             let rows = members[start..<min(members.count, start + blockRows)].map(Int.init)
-            _ = try parallelMap(parts, threads: parts) { part in
+            _ = try eachPart { part in
                 let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
                 try matrix.gatherRows(Array(rows[range]),
                                       into: UnsafeMutableBufferPointer(start: block.pointer + range.lowerBound * d, count: range.count * d))
             }
             let running = sum
-            sum = try parallelMap(parts, threads: parts) { part in
+            sum = try eachPart { part in
                 let coordinates = (d * part / parts)..<(d * (part + 1) / parts)
                 var partial = Array(running[coordinates])
                 partial.withUnsafeMutableBufferPointer { partial in
@@ -85,7 +86,7 @@ struct ClusterGeometry: Sendable {
         let n = Double(members.count)
         let centroid = sum.map { Float($0 / n) }
         // Radius: the largest distance in each part of the members, then the largest of those.
-        let largest = try parallelMap(parts, threads: parts) { part -> Double in
+        let largest = try eachPart { part -> Double in
             let range = (members.count * part / parts)..<(members.count * (part + 1) / parts)
             var radius = 0.0
             try forEachMemberBlock(Array(members[range])) { block, rows in
@@ -103,30 +104,6 @@ struct ClusterGeometry: Sendable {
 
     /// Members from which ``summary(node:number:label:members:threads:)`` uses its threads.
     static let parallelMembers = 2048
-
-    /// ``summary(node:number:label:members:threads:)`` on this thread.
-    private func serialSummary(node: Int, number: Int?, label: Int, members: [Int32]) throws -> Cluster {
-        let d = points.dimension
-        var sum = [Double](repeating: 0, count: d)
-        try forEachMemberBlock(members) { block, rows in
-            for r in 0..<rows {
-                let base = r * d
-                for k in 0..<d { sum[k] += Double(block[base + k]) }
-            }
-        }
-        let n = Double(members.count)
-        let centroid = sum.map { Float($0 / n) }
-        var radius = 0.0
-        try forEachMemberBlock(members) { block, rows in
-            centroid.withUnsafeBufferPointer { c in
-                for r in 0..<rows {
-                    let s = exactSquaredDistance(block.baseAddress! + r * d, c.baseAddress!, dimension: d)
-                    radius = max(radius, s)
-                }
-            }
-        }
-        return Cluster(node: node, label: label, members: members, centroid: centroid, radius: radius.squareRoot(), number: number)
-    }
 
     /// The members' points as a dense matrix for a solver.
     func pointMatrix(_ members: [Int32]) throws -> PointMatrix {

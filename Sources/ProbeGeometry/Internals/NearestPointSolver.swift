@@ -53,19 +53,16 @@ func solveNearestPoints(
                 NearestPointSolver<C>(a: rowsA, b: rowsB, summaryA: a.summary, summaryB: b.summary, rule: rule, policy: policy)
                     .run(warmStart: start, unlessStartDropped: unlessStartDropped)
             }
-            if case .qrOnly = corrals {
-                var qr = solve(Corral.self, from: warmStart)
+            func onQR(from start: [CorralVertex]) -> HullSeparation {
+                var qr = solve(Corral.self, from: start)
                 qr.corralIsQR = true
                 return qr
             }
+            if case .qrOnly = corrals { return onQR(from: warmStart) }
             // The fast corral first; where it ends without a conclusive answer (rounding in its
             // factor, see GramCorral.swift), the QR corral resumes from its nearest points.
             func fastThenQR(from start: [CorralVertex], skippingFast: Bool = false) -> HullSeparation {
-                if skippingFast {
-                    var qr = solve(Corral.self, from: start)
-                    qr.corralIsQR = true
-                    return qr
-                }
+                if skippingFast { return onQR(from: start) }
                 // Where the fast corral cannot take the whole warm start (vertices dependent
                 // within its factor's rounding, near a degenerate nearest point), it would start
                 // far from the warm start's point and end without a verdict after a few
@@ -73,8 +70,7 @@ func solveNearestPoints(
                 // tolerance of ~1e-6); the QR corral takes the warm start itself at once.
                 let fast = solve(GramCorral.self, from: start, unlessStartDropped: true)
                 if fast.isConclusive(under: rule) { return fast }
-                var resumed = solve(Corral.self, from: fast.droppedWarmStart ? start : fast.corral)
-                resumed.corralIsQR = true
+                var resumed = onQR(from: fast.droppedWarmStart ? start : fast.corral)
                 resumed.iterations += fast.iterations
                 resumed.fullPasses += fast.fullPasses
                 return resumed
