@@ -167,8 +167,13 @@ public struct Prober {
             // candidate's id must never name another point set.
             let merged = try geometry.summary(node: nextNode, label: label, members: members, threads: options.threads)
             nextNode += 1
-            let candidates = try spheres.intersecting(merged, threads: options.threads).compactMap { live[$0] }
-            if try checker.overlapsAny(merged, parts: [first, second], candidates: candidates, records: false) {
+            var candidates: [Cluster] = [], gaps: [Double] = []
+            for meeting in try spheres.intersecting(merged, threads: options.threads) {
+                guard let candidate = live[meeting.index] else { continue }
+                candidates.append(candidate)
+                gaps.append(meeting.gap)
+            }
+            if try checker.overlapsAny(merged, parts: [first, second], candidates: candidates, gaps: gaps, records: false) {
                 engines[label]?.forbid(pair)
                 checker.forgetHyperplanes(of: [merged.node], with: candidates)
             } else {

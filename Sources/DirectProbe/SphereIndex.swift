@@ -4,13 +4,31 @@ import ProbeStore
 /// The bounding spheres of the live clusters during forward merging, for finding the
 /// clusters of other labels whose sphere meets a candidate's, in O(clusters · d) float32
 /// SIMD work per candidate instead of building arrays of clusters.
+///
+/// The live spheres are kept packed in the first slots of the table (a removed one's slot
+/// takes the last one's), so a scan reads only live clusters: forward merging removes most
+/// of them (a real layer goes from ~24 000 clusters to ~70), and a scan that skipped the
+/// dead ones still read their flags and strode over their rows.
 struct SphereIndex: Sendable {
+    /// A live cluster whose sphere meets the query's, and how far the spheres overlap.
+    struct Meeting: Sendable, Equatable {
+        /// The cluster's index (its position in the clusters the index was built from).
+        let index: Int
+        /// Distance of the centroids minus both radii (≤ 0: the spheres meet). The float32
+        /// estimate of the pre-selection where that is decisive (within its rounding, ~1e-4
+        /// relative to the squared norms); it orders the checks, it decides nothing.
+        let gap: Double
+    }
+
     private let dimension: Int
     private let centroids: FloatScratch
     private var norms: [Float]
     private var radii: [Double]
     private var labels: [Int]
-    private var alive: [Bool]
+    /// The index of the cluster in each slot (the first `owners.count` slots are live).
+    private var owners: [Int]
+    /// The slot of each index (nil once removed).
+    private var slots: [Int?]
 
     init(_ clusters: [Cluster], scratch: String?) throws {
         let d = clusters.first?.centroid.count ?? 0
@@ -23,53 +41,73 @@ struct SphereIndex: Sendable {
         norms = clusters.map { $0.centroid.reduce(0) { $0 + $1 * $1 } }
         radii = clusters.map(\.radius)
         labels = clusters.map(\.label)
-        alive = Array(repeating: true, count: clusters.count)
+        owners = Array(clusters.indices)
+        slots = Array(clusters.indices)
     }
 
-    mutating func remove(_ index: Int) { alive[index] = false }
+    /// Removes the cluster at `index`; the last live slot moves into its slot.
+    mutating func remove(_ index: Int) {
+        guard let slot = slots[index] else { return }
+        let last = owners.count - 1
+        if slot != last {
+            let d = dimension
+            (centroids.pointer + slot * d).update(from: centroids.pointer + last * d, count: d)
+            norms[slot] = norms[last]
+            radii[slot] = radii[last]
+            labels[slot] = labels[last]
+            owners[slot] = owners[last]
+            slots[owners[slot]] = slot
+        }
+        owners.removeLast()
+        slots[index] = nil
+    }
 
+    /// Replaces the sphere of the live cluster at `index`.
     mutating func update(_ index: Int, to cluster: Cluster) {
-        for k in 0..<dimension { centroids.pointer[index * dimension + k] = cluster.centroid[k] }
-        norms[index] = cluster.centroid.reduce(0) { $0 + $1 * $1 }
-        radii[index] = cluster.radius
+        guard let slot = slots[index] else { return }
+        for k in 0..<dimension { centroids.pointer[slot * dimension + k] = cluster.centroid[k] }
+        norms[slot] = cluster.centroid.reduce(0) { $0 + $1 * $1 }
+        radii[slot] = cluster.radius
+        labels[slot] = cluster.label
     }
 
-    /// Indices of live clusters of another label whose closed sphere meets `cluster`'s, in
-    /// ascending order. The float32 pass only pre-selects (with a margin for its rounding);
+    /// The live clusters of another label whose closed sphere meets `cluster`'s, in ascending
+    /// order of index. The float32 pass only pre-selects (with a margin for its rounding);
     /// the float64 distance decides exactly, so no pair is missed. Runs on up to `threads`
-    /// threads, over blocks of a fixed number of clusters.
-    func intersecting(_ cluster: Cluster, threads: Int = 1) throws -> [Int] {
-        let blocks = (alive.count + SphereIndex.blockSize - 1) / SphereIndex.blockSize
-        guard blocks > 1, threads > 1 else { return intersecting(cluster, in: 0..<alive.count) }
-        return try parallelMap(blocks, threads: threads) { block in
-            intersecting(cluster, in: (block * SphereIndex.blockSize)..<min(alive.count, (block + 1) * SphereIndex.blockSize))
-        }.flatMap { $0 }
+    /// threads, over blocks of a fixed number of slots.
+    func intersecting(_ cluster: Cluster, threads: Int = 1) throws -> [Meeting] {
+        let live = owners.count
+        let blocks = (live + SphereIndex.blockSize - 1) / SphereIndex.blockSize
+        let found = blocks > 1 && threads > 1
+            ? try parallelMap(blocks, threads: threads) { block in
+                intersecting(cluster, in: (block * SphereIndex.blockSize)..<min(live, (block + 1) * SphereIndex.blockSize))
+            }.flatMap { $0 }
+            : intersecting(cluster, in: 0..<live)
+        return found.sorted { $0.index < $1.index }
     }
 
-    /// Clusters per block of ``intersecting(_:threads:)``.
+    /// Slots per block of ``intersecting(_:threads:)``.
     static let blockSize = 2048
 
-    /// ``intersecting(_:threads:)`` over the clusters of `range`.
-    private func intersecting(_ cluster: Cluster, in range: Range<Int>) -> [Int] {
+    /// ``intersecting(_:threads:)`` over the slots of `range`, in slot order.
+    private func intersecting(_ cluster: Cluster, in range: Range<Int>) -> [Meeting] {
         let d = dimension
         let norm = cluster.centroid.reduce(0) { $0 + $1 * $1 }
-        var found: [Int] = []
+        var found: [Meeting] = []
         cluster.centroid.withUnsafeBufferPointer { c in
-            do {
-                guard let query = c.baseAddress else { return }
-                let base = centroids.pointer
-                for j in range where alive[j] && labels[j] != cluster.label {
-                    let dot = dotProduct(query, base + j * d, d)
-                    let squared = Double(norm + norms[j] - 2 * dot)
-                    let reach = cluster.radius + radii[j]
-                    let slack = 1e-4 * Double(norm + norms[j]) + 1e-12
-                    if squared + slack < reach * reach {
-                        // Inside by more than the float32 error: the exact distance agrees.
-                        found.append(j)
-                    } else if squared <= reach * reach + slack {
-                        let distance = exactSquaredDistance(query, base + j * d, dimension: d).squareRoot()
-                        if reach >= distance { found.append(j) }
-                    }
+            guard let query = c.baseAddress else { return }
+            let base = centroids.pointer
+            for slot in range where labels[slot] != cluster.label {
+                let dot = dotProduct(query, base + slot * d, d)
+                let squared = Double(norm + norms[slot] - 2 * dot)
+                let reach = cluster.radius + radii[slot]
+                let slack = 1e-4 * Double(norm + norms[slot]) + 1e-12
+                if squared + slack < reach * reach {
+                    // Inside by more than the float32 error: the exact distance agrees.
+                    found.append(Meeting(index: owners[slot], gap: max(0, squared).squareRoot() - reach))
+                } else if squared <= reach * reach + slack {
+                    let distance = exactSquaredDistance(query, base + slot * d, dimension: d).squareRoot()
+                    if reach >= distance { found.append(Meeting(index: owners[slot], gap: distance - reach)) }
                 }
             }
         }

@@ -29,7 +29,8 @@ struct SphereIndexTests {
         var index = try SphereIndex(clusters, scratch: nil)
         for removed in stride(from: 5, to: 3_000, by: 97) { index.remove(removed) }
         for threads in [1, 2] {
-            let found = try index.intersecting(query, threads: threads)
+            let meetings = try index.intersecting(query, threads: threads)
+            let found = meetings.map(\.index)
             let expected = clusters.indices.filter { j in
                 guard j < 5 || (j - 5) % 97 != 0, clusters[j].label != query.label else { return false }
                 let squared = query.centroid.withUnsafeBufferPointer { q in
@@ -38,7 +39,45 @@ struct SphereIndexTests {
                 return query.radius + clusters[j].radius >= squared.squareRoot()
             }
             #expect(found == expected)
+            // The gaps order the checks: each is the exact one up to the float32 estimate's rounding.
+            for meeting in meetings {
+                let gap = sphereGap(query, clusters[meeting.index])
+                #expect(abs(meeting.gap - gap) <= 1e-2 * (1 + abs(gap)))
+            }
             #expect(found.count > 100 && found.count < 1_900)
+        }
+    }
+
+    @Test("removals and updates in any order keep it equal to a plain test of the live clusters")
+    func removalsAndUpdatesKeepItExact() throws {
+        var rng = SeededGenerator(seed: 8)
+        let d = 16
+        func centroid() -> [Float] { (0..<d).map { _ in Float(rng.gaussian()) } }
+        var clusters: [Cluster?] = (0..<500).map { node in
+            Cluster(node: node, label: node % 4, members: [Int32(node)], centroid: centroid(), radius: Double.random(in: 0..<4, using: &rng))
+        }
+        var index = try SphereIndex(clusters.compactMap { $0 }, scratch: nil)
+        for step in 0..<400 {
+            let target = Int(rng.unit() * 499)
+            if step % 3 == 0, let old = clusters[target] {
+                // A merge: the kept cluster grows, another of its label goes.
+                let grown = Cluster(node: 1_000 + step, label: old.label, members: old.members, centroid: centroid(), radius: old.radius + 0.5)
+                clusters[target] = grown
+                index.update(target, to: grown)
+            } else {
+                clusters[target] = nil
+                index.remove(target)
+            }
+            guard step % 40 == 0 else { continue }
+            let query = Cluster(node: 9_000, label: step % 4, members: [0], centroid: centroid(), radius: 2.5)
+            let expected = clusters.indices.filter { j in
+                guard let other = clusters[j], other.label != query.label else { return false }
+                let squared = query.centroid.withUnsafeBufferPointer { q in
+                    other.centroid.withUnsafeBufferPointer { c in exactSquaredDistance(q.baseAddress!, c.baseAddress!, dimension: d) }
+                }
+                return query.radius + other.radius >= squared.squareRoot()
+            }
+            #expect(try index.intersecting(query, threads: 2).map(\.index) == expected)
         }
     }
 }
