@@ -1,5 +1,6 @@
 import Foundation
 import ProbeGeometry
+import ProbeKernels
 
 /// A hyperplane that separated two clusters, kept so that it can be checked again, cheaply,
 /// when one of them grows.
@@ -81,31 +82,11 @@ func centroidDifference(from low: [Float], to high: [Float]) -> [Float] {
 /// A float32 normal in float64, for projections.
 func widened(_ normal: [Float]) -> [Double] { normal.map(Double.init) }
 
-/// The Euclidean norm of a float32 normal, in float64.
-///
-/// Eight running sums in a fixed order (the same value every time, whatever the caller): one
-/// sum in index order waited on each addition, and this runs for every hyperplane reused on a
-/// real layer, thousands per merge.
+/// The Euclidean norm of a float32 normal, in float64 (``exactSquaredNorm(_:dimension:)``:
+/// this runs for every hyperplane reused on a real layer, thousands per merge).
 func euclideanNorm(_ normal: [Float]) -> Double {
     normal.withUnsafeBufferPointer { values in
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
-        var k = 0
-        while k + 8 <= values.count {
-            s0 += Double(values[k]) * Double(values[k])
-            s1 += Double(values[k + 1]) * Double(values[k + 1])
-            s2 += Double(values[k + 2]) * Double(values[k + 2])
-            s3 += Double(values[k + 3]) * Double(values[k + 3])
-            s4 += Double(values[k + 4]) * Double(values[k + 4])
-            s5 += Double(values[k + 5]) * Double(values[k + 5])
-            s6 += Double(values[k + 6]) * Double(values[k + 6])
-            s7 += Double(values[k + 7]) * Double(values[k + 7])
-            k += 8
-        }
-        while k < values.count {
-            s0 += Double(values[k]) * Double(values[k])
-            k += 1
-        }
-        return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))).squareRoot()
+        values.baseAddress.map { exactSquaredNorm($0, dimension: values.count).squareRoot() } ?? 0
     }
 }
 

@@ -121,9 +121,9 @@ final class OverlapChecker: Sendable {
     /// from: a hyperplane that separated a part from a candidate is tried first, with only the
     /// other parts' points to check.
     ///
-    /// `gaps`, when given, are the candidates' sphere gaps with `cluster` (distance of the
-    /// centroids minus both radii, as ``SphereIndex`` estimates them while finding them); they
-    /// only order the checks.
+    /// `gaps`, when given, are the candidates' sphere gaps with `cluster`, one per candidate
+    /// (distance of the centroids minus both radii, as ``SphereIndex`` estimates them while
+    /// finding them); they only order the checks.
     ///
     /// `records: false` keeps the verdicts out of the verdict table: forward merging gives a
     /// merged cluster a new node at every attempt, so its verdicts are never asked for again
@@ -133,8 +133,8 @@ final class OverlapChecker: Sendable {
         // The deepest sphere overlaps first: they are the likeliest to overlap, and the first
         // overlap ends the check.
         // (On the checker's threads: a merged cluster meets thousands of spheres on a real layer.)
-        let depths = try gaps.flatMap { $0.count == candidates.count ? $0 : nil }
-            ?? parallelMap(candidates.count, threads: threads, block: 256) { sphereGap(cluster, candidates[$0]) }
+        assert(gaps == nil || gaps?.count == candidates.count, "overlapsAny: one gap per candidate")
+        let depths = try gaps ?? parallelMap(candidates.count, threads: threads, block: 256) { sphereGap(cluster, candidates[$0]) }
         let order = candidates.indices.sorted { (i: Int, j: Int) -> Bool in
             depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
         }

@@ -91,6 +91,24 @@ func directSquaredDistance<B: DistanceOperand>(_ a: UnsafePointer<Float>, _ b: U
     return s
 }
 
+/// Σ xₖ² of a float32 vector, in float64 (eight lanes, then their sum, in a fixed order).
+public func exactSquaredNorm(_ x: UnsafePointer<Float>, dimension d: Int) -> Double {
+    var acc = SIMD8<Double>()
+    var k = 0
+    let raw = UnsafeRawPointer(x)
+    while k + 8 <= d {
+        let v = Float.lanes(raw, k)
+        acc += v * v
+        k += 8
+    }
+    var s = acc.sum()
+    while k < d {
+        s += Double(x[k]) * Double(x[k])
+        k += 1
+    }
+    return s
+}
+
 /// The squared Euclidean distance between two float32 vectors, accumulated in float64.
 ///
 /// The direct form (no ‖x‖²+‖y‖²−2xy cancellation): what decides merges and neighbours
