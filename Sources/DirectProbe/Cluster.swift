@@ -5,7 +5,11 @@ import ProbeStore
 /// A cluster as DirectProbe keeps it: a compact summary, never its points.
 ///
 /// The points are gathered from the store only when a solver needs them.
-public struct Cluster: Sendable {
+///
+/// A class, immutable: forward merging on a real layer copies thousands of clusters per merge
+/// (the candidates, ordered and grouped), and a reference copies with one retain where the
+/// struct's two arrays took two (retain and release were ~10% of a layer-6 profile).
+public final class Cluster: Sendable {
     /// Identity of the point set, the key of the overlap checker's caches (equal nodes mean
     /// equal point sets). During probing, a node of the merge history: points are nodes
     /// 0..<n, merges and forward merging add nodes, a set-aside point is −1−row. A cluster
@@ -22,7 +26,17 @@ public struct Cluster: Sendable {
     public let radius: Double
     /// The cluster's number in `clusters.txt` (the clusters of the analysis and of
     /// prediction); nil for a cluster of probing.
-    public var number: Int? = nil
+    public let number: Int?
+
+    /// A cluster with these members and summary.
+    public init(node: Int, label: Int, members: [Int32], centroid: [Float], radius: Double, number: Int? = nil) {
+        self.node = node
+        self.label = label
+        self.members = members
+        self.centroid = centroid
+        self.radius = radius
+        self.number = number
+    }
 
     /// The number of members.
     public var count: Int { members.count }

@@ -84,8 +84,11 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         if let old = g.current.updateValue(value, forKey: key) { g.currentBytes -= cost(old) }
         g.currentBytes += bytes
         if g.currentBytes > capacityBytes / 2 {
+            // The new generation is allocated at the size the last one reached: grown from
+            // empty, it rehashed everything at each doubling.
+            let size = g.current.count
             g.previous = g.current
-            g.current = [:]
+            g.current = Dictionary(minimumCapacity: size)
             g.currentBytes = 0
         }
     }

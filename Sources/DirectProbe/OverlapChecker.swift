@@ -171,6 +171,11 @@ final class OverlapChecker: Sendable {
         hyperplanes.containsSolved(a.node, b.node)
     }
 
+    /// Whether a separating hyperplane is stored for the pair (of any kind).
+    func hasHyperplane(_ a: Cluster, _ b: Cluster) -> Bool {
+        hyperplanes.contains(a.node, b.node)
+    }
+
     /// Releases the stored hyperplanes between each of `nodes` and each of `others`.
     ///
     /// Forward merging calls it for point sets that no longer take part (the two clusters an

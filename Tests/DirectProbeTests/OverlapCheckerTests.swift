@@ -178,6 +178,35 @@ struct OverlapCheckerTests {
         #expect(try fresh.overlapsAny(merged, parts: [a, b], candidates: far + [c], records: false))
         #expect(fresh.centroidCertificates >= far.count)
     }
+
+    @Test("an accepted merge with suspects and other candidates gets the same verdicts and records on one thread or two")
+    func suspectsBesideTheOthersCertificates() throws {
+        // The clusters of the test above, with B the point (5, −1), below A: A ∪ B stays
+        // separable from C (a suspect, solved again) and from the far clusters (certified),
+        // with the same solves, certificates and hyperplanes kept whatever the thread count.
+        var points: [[Float]] = [[0, 0], [10, 0], [5, -1], [-5, 1], [20, -0.5]]
+        for k in 0..<20 { points.append([100 + Float(10 * k), 100 + Float(k % 3)]) }
+        let labels = ["a", "a", "a", "b", "b"] + Array(repeating: "b", count: 20)
+        let folder = TemporaryFolder()
+        let geometry = try clusterGeometry(points: points, labels: labels, labelSet: ["a", "b"], in: folder)
+        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
+        let b = try geometry.summary(node: 1, label: 0, members: [2])
+        let c = try geometry.summary(node: 2, label: 1, members: [3, 4])
+        let far = try (0..<20).map { try geometry.summary(node: 10 + $0, label: 1, members: [Int32(5 + $0)]) }
+        let merged = try geometry.summary(node: 50, label: 0, members: [0, 1, 2])
+        var records: [[Int]] = []
+        for threads in [1, 2] {
+            let checker = OverlapChecker(geometry: geometry, threads: threads, corralIterations: 0)
+            #expect(try checker.firstOverlap(in: [a, c] + far) == nil)
+            #expect(checker.wasNearTouching(a, c))
+            #expect(try !checker.overlapsAny(merged, parts: [a, b], candidates: far + [c], records: false))
+            records.append([checker.solverCalls, checker.reusedHyperplanes, checker.centroidCertificates, checker.unprovenOverlaps])
+            // Every candidate's hyperplane with the merged cluster was kept (a later merge reuses it).
+            for other in far + [c] { #expect(checker.hasHyperplane(merged, other)) }
+        }
+        #expect(records[0] == records[1])
+        #expect(records[0][3] == 0)
+    }
 }
 
 /// The cluster geometry of `points` labelled `labels` (each one of `labelSet`), read from a
