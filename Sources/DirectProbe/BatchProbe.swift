@@ -111,7 +111,7 @@ public struct BatchProbe {
         try FileManager.default.createDirectory(atPath: cacheFolder, withIntermediateDirectories: true)
         let log = RunLog(echo: verbose)
         if only == nil { log.follow(writer.path("log.txt")) }
-        log.info("probe \(ProbeVersion.string), mode batch_probing, \(threads) threads")
+        log.info("probe \(ProbeVersion.string) (\(ProbeVersion.cpuTarget) build), mode batch_probing, \(threads) threads")
         let context = Context(started: started, batchPath: batchPath, clusterPath: clusterPath, cacheFolder: cacheFolder,
                               scratch: scratch, writer: writer, log: log)
 

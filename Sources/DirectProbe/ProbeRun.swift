@@ -106,7 +106,7 @@ public struct ProbeRun {
         let scratchCleanup = CleanupRegistry.shared.register(folder: scratch)  // removed on Ctrl-C too
         defer { CleanupRegistry.shared.cleanUpNow(scratchCleanup) }
         if let comments = configuration.comments { log.info("Comments: \(comments)") }
-        log.info("probe \(ProbeVersion.string), mode \(configuration.mode), \(threads) threads, memory budget \(budget)")
+        log.info("probe \(ProbeVersion.string) (\(ProbeVersion.cpuTarget) build), mode \(configuration.mode), \(threads) threads, memory budget \(budget)")
         let context = Context(log: log, writer: writer, scratch: scratch, budget: budget)
 
         let inputs = try load(context, &times)
