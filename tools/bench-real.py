@@ -3,7 +3,7 @@
 
   tools/bench-real.py TASK [--layers 0,3,6] [--cap 1G] [--model all-MiniLM-L6-v2]
                       [--iteration 0] [--test] [--threads N] [--out bench-real] [--timeout 3600]
-                      [--target-cpu haswell]
+                      [--portable]
 
 TASK is a task folder in the pre-packed layout, e.g. one built with the shared tool
 `make-real-task OUT --task supersense --test-fraction 0.2 --min-per-label 20 --layers 0,3,6
@@ -21,17 +21,28 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CAPPED = os.path.join(ROOT, "..", "shared", "tools", "run-capped")
 
 
-def build(target_cpu=None):
-    """Release build; with target_cpu (e.g. haswell), code generated for that CPU, in a build
-    folder of its own (the same results bit for bit: Swift fuses no multiply-add by itself)."""
-    flags, folder = [], os.path.join(ROOT, ".build")
-    if target_cpu:
-        flags = ["-Xswiftc", "-target-cpu", "-Xswiftc", target_cpu]
-        folder = os.path.join(ROOT, ".build", f"cpu-{target_cpu}")
+def build(portable=False):
+    """Release build: for this CPU's x86-64-v3 where it has it (Package.swift), or with
+    portable, for any x86-64 (PROBE_PORTABLE_BUILD=1), in a build folder of its own (the same
+    results bit for bit: Swift fuses no multiply-add by itself)."""
+    folder, env = os.path.join(ROOT, ".build"), dict(os.environ)
+    if portable:
+        folder = os.path.join(ROOT, ".build", "portable")
+        env["PROBE_PORTABLE_BUILD"] = "1"
     for product in ["probe", "probe-convert"]:
-        subprocess.run(["swift", "build", "-c", "release", "--product", product, "--build-path", folder] + flags,
-                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["swift", "build", "-c", "release", "--product", product, "--build-path", folder],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     return os.path.join(folder, "release")
+
+
+def build_kind(probe):
+    """The CPU target of the binary, as its log names it: "x86-64-v3" where it carries the CPU
+    check of such a build (the CPUFeatures target), else "portable" ("unknown" without nm)."""
+    try:
+        symbols = subprocess.run(["nm", probe], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return "x86-64-v3" if "require_x86_64_v3" in symbols else "portable"
 
 
 def run_capped(command, cap, timeout):
@@ -65,13 +76,15 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--out", default="bench-real")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per layer")
-    ap.add_argument("--target-cpu", help="build for this CPU (swiftc -target-cpu), e.g. haswell for AVX2")
+    ap.add_argument("--portable", action="store_true", help="build for any x86-64 (PROBE_PORTABLE_BUILD=1), not for this CPU")
     args = ap.parse_args()
 
     task = os.path.abspath(args.task)
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
-    binaries = build(args.target_cpu)
+    binaries = build(args.portable)
+    cpu_target = build_kind(os.path.join(binaries, "probe"))
+    print(f"probe built for {cpu_target}")
     store = os.path.join(out, "task.h5")
     if not os.path.exists(store):
         subprocess.run([os.path.join(binaries, "probe-convert"), task, "-o", store, "--quiet"], check=True)
@@ -113,7 +126,7 @@ def main():
                   f"{str(row['first_error_state']):>11} {row['set_aside']:>9} {acc:>8}")
         sys.stdout.flush()
     with open(os.path.join(out, "bench-real.json"), "w") as f:
-        json.dump({"task": task, "cap": args.cap, "threads": args.threads, "target_cpu": args.target_cpu, "rows": rows}, f, indent=2)
+        json.dump({"task": task, "cap": args.cap, "threads": args.threads, "cpu_target": cpu_target, "rows": rows}, f, indent=2)
     return 0 if all(r["exit"] == 0 for r in rows) else 1
 
 
