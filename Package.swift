@@ -9,7 +9,7 @@ import PackageDescription
 /// The solver's and the certificates' loops run ~15–25% faster so (layer 0 of the full
 /// supersense task: 8 min 43 s against 10 min 40 s), with the same result files: Swift does
 /// not fuse multiplies and adds, so every operation rounds as in a portable build (README,
-/// "Building"). Such a binary checks the CPU before `main` (target CPUFeatures) and stops with
+/// "Quick start"). Such a binary checks the CPU before `main` (target CPUFeatures) and stops with
 /// a message on one without those instructions, instead of dying of SIGILL; set
 /// `PROBE_PORTABLE_BUILD=1` to build a binary for older machines (or to cross-compile).
 let buildsForX86_64_v3: Bool = {

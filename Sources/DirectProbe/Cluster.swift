@@ -64,7 +64,8 @@ struct ClusterGeometry: Sendable {
     /// to thousands of points, while the other cores wait.
     func summary(node: Int, number: Int? = nil, label: Int, members: [Int32], threads: Int = 1) throws -> Cluster {
         let d = points.dimension
-        let parts = members.count >= ClusterGeometry.parallelMembers && d >= threads ? min(max(1, threads), 8) : 1
+        let wanted = min(max(1, threads), 8)
+        let parts = members.count >= ClusterGeometry.parallelMembers && d >= wanted ? wanted : 1
         /// `body` for each part, on the threads where there is more than one.
         func eachPart<T: Sendable>(_ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
             parts == 1 ? [try body(0)] : try parallelMap(parts, threads: parts, body)

@@ -10,9 +10,8 @@ public struct NodePair: Hashable, Sendable {
         second = max(a, b)
     }
 
-    /// Both nodes folded into one word, hashed once: the caches of forward merging look up
-    /// and store thousands of pairs per merge, and the two-word hash was a visible part of
-    /// that. (Equality still compares both nodes; a fold that collides costs only a probe.)
+    /// Both nodes folded into one word (``_rawHashValue(seed:)`` hashes the same word; equality
+    /// still compares both nodes, so a fold that collides costs only a probe).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(folded)
     }

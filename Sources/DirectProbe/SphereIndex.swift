@@ -38,7 +38,7 @@ struct SphereIndex: Sendable {
             cluster.centroid.withUnsafeBufferPointer { (table.pointer + index * d).update(from: $0.baseAddress!, count: d) }
         }
         centroids = table
-        norms = clusters.map { $0.centroid.reduce(0) { $0 + $1 * $1 } }
+        norms = clusters.map { SphereIndex.squaredNorm($0.centroid) }
         radii = clusters.map(\.radius)
         labels = clusters.map(\.label)
         owners = Array(clusters.indices)
@@ -66,7 +66,7 @@ struct SphereIndex: Sendable {
     mutating func update(_ index: Int, to cluster: Cluster) {
         guard let slot = slots[index] else { return }
         for k in 0..<dimension { centroids.pointer[slot * dimension + k] = cluster.centroid[k] }
-        norms[slot] = cluster.centroid.reduce(0) { $0 + $1 * $1 }
+        norms[slot] = SphereIndex.squaredNorm(cluster.centroid)
         radii[slot] = cluster.radius
         labels[slot] = cluster.label
     }
@@ -77,22 +77,26 @@ struct SphereIndex: Sendable {
     /// threads, over blocks of a fixed number of slots.
     func intersecting(_ cluster: Cluster, threads: Int = 1) throws -> [Meeting] {
         let live = owners.count
+        let norm = SphereIndex.squaredNorm(cluster.centroid)
         let blocks = (live + SphereIndex.blockSize - 1) / SphereIndex.blockSize
         let found = blocks > 1 && threads > 1
             ? try parallelMap(blocks, threads: threads) { block in
-                intersecting(cluster, in: (block * SphereIndex.blockSize)..<min(live, (block + 1) * SphereIndex.blockSize))
+                intersecting(cluster, norm: norm, in: (block * SphereIndex.blockSize)..<min(live, (block + 1) * SphereIndex.blockSize))
             }.flatMap { $0 }
-            : intersecting(cluster, in: 0..<live)
+            : intersecting(cluster, norm: norm, in: 0..<live)
         return found.sorted { $0.index < $1.index }
     }
 
     /// Slots per block of ``intersecting(_:threads:)``.
     static let blockSize = 2048
 
-    /// ``intersecting(_:threads:)`` over the slots of `range`, in slot order.
-    private func intersecting(_ cluster: Cluster, in range: Range<Int>) -> [Meeting] {
+    /// The float32 squared norm of a centroid, as the pre-selection compares it.
+    private static func squaredNorm(_ centroid: [Float]) -> Float { centroid.reduce(0) { $0 + $1 * $1 } }
+
+    /// ``intersecting(_:threads:)`` over the slots of `range`, in slot order (`norm`: the
+    /// query's ``squaredNorm(_:)``).
+    private func intersecting(_ cluster: Cluster, norm: Float, in range: Range<Int>) -> [Meeting] {
         let d = dimension
-        let norm = cluster.centroid.reduce(0) { $0 + $1 * $1 }
         var found: [Meeting] = []
         cluster.centroid.withUnsafeBufferPointer { c in
             guard let query = c.baseAddress else { return }

@@ -150,16 +150,8 @@ struct OverlapCheckerTests {
         // above A over A's whole span: separable, but not along the centroid difference, so
         // the solver separates them (a near-touching pair). B (label a) is the point (5,1),
         // above C at x = 5: A ∪ B overlaps C. Twenty far clusters of label b are candidates too.
-        var points: [[Float]] = [[0, 0], [10, 0], [5, 1], [-5, 1], [20, -0.5]]
-        for k in 0..<20 { points.append([100 + Float(10 * k), 100]) }
-        let labels = ["a", "a", "a", "b", "b"] + Array(repeating: "b", count: 20)
         let folder = TemporaryFolder()
-        let geometry = try clusterGeometry(points: points, labels: labels, labelSet: ["a", "b"], in: folder)
-        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
-        let b = try geometry.summary(node: 1, label: 0, members: [2])
-        let c = try geometry.summary(node: 2, label: 1, members: [3, 4])
-        let far = try (0..<20).map { try geometry.summary(node: 10 + $0, label: 1, members: [Int32(5 + $0)]) }
-        let merged = try geometry.summary(node: 50, label: 0, members: [0, 1, 2])
+        let (geometry, a, b, c, far, merged) = try SuspectScene.clusters(pointB: [5, 1], farHeight: { _ in 100 }, in: folder)
 
         // With the solver's hyperplane of A and C stored (a corral kept after any solve), C is
         // a suspect of A ∪ B: the merge is rejected before the far clusters are looked at.
@@ -184,16 +176,8 @@ struct OverlapCheckerTests {
         // The clusters of the test above, with B the point (5, −1), below A: A ∪ B stays
         // separable from C (a suspect, solved again) and from the far clusters (certified),
         // with the same solves, certificates and hyperplanes kept whatever the thread count.
-        var points: [[Float]] = [[0, 0], [10, 0], [5, -1], [-5, 1], [20, -0.5]]
-        for k in 0..<20 { points.append([100 + Float(10 * k), 100 + Float(k % 3)]) }
-        let labels = ["a", "a", "a", "b", "b"] + Array(repeating: "b", count: 20)
         let folder = TemporaryFolder()
-        let geometry = try clusterGeometry(points: points, labels: labels, labelSet: ["a", "b"], in: folder)
-        let a = try geometry.summary(node: 0, label: 0, members: [0, 1])
-        let b = try geometry.summary(node: 1, label: 0, members: [2])
-        let c = try geometry.summary(node: 2, label: 1, members: [3, 4])
-        let far = try (0..<20).map { try geometry.summary(node: 10 + $0, label: 1, members: [Int32(5 + $0)]) }
-        let merged = try geometry.summary(node: 50, label: 0, members: [0, 1, 2])
+        let (geometry, a, b, c, far, merged) = try SuspectScene.clusters(pointB: [5, -1], farHeight: { 100 + Float($0 % 3) }, in: folder)
         var records: [[Int]] = []
         for threads in [1, 2] {
             let checker = OverlapChecker(geometry: geometry, threads: threads, corralIterations: 0)
@@ -219,6 +203,25 @@ func clusterGeometry(points: [[Float]], labels: [String], labelSet: [String], in
     let data = try LabeledPoints(matrix: matrix, labels: labels.map { Int32(labelSet.firstIndex(of: $0) ?? 0) },
                                  labelSet: .init(labelSet), source: "test")
     return ClusterGeometry(points: data)
+}
+
+/// The clusters of the suspect tests: A (label a) the segment (0,0)–(10,0), B (label a) the
+/// point `pointB`, C (label b) the segment (−5,1)–(20,−0.5), twenty far points of label b at
+/// x = 100, 110, … and heights `farHeight(k)`, and A ∪ B (node 50).
+private enum SuspectScene {
+    static func clusters(pointB: [Float], farHeight: (Int) -> Float, in folder: TemporaryFolder) throws
+        -> (geometry: ClusterGeometry, a: Cluster, b: Cluster, c: Cluster, far: [Cluster], merged: Cluster) {
+        var points: [[Float]] = [[0, 0], [10, 0], pointB, [-5, 1], [20, -0.5]]
+        for k in 0..<20 { points.append([100 + Float(10 * k), farHeight(k)]) }
+        let labels = ["a", "a", "a", "b", "b"] + Array(repeating: "b", count: 20)
+        let geometry = try clusterGeometry(points: points, labels: labels, labelSet: ["a", "b"], in: folder)
+        return (geometry,
+                try geometry.summary(node: 0, label: 0, members: [0, 1]),
+                try geometry.summary(node: 1, label: 0, members: [2]),
+                try geometry.summary(node: 2, label: 1, members: [3, 4]),
+                try (0..<20).map { try geometry.summary(node: 10 + $0, label: 1, members: [Int32(5 + $0)]) },
+                try geometry.summary(node: 50, label: 0, members: [0, 1, 2]))
+    }
 }
 
 /// Two long parallel segments (length 2000, norms ~1000: an overlap tolerance of ~1e-4) a
