@@ -26,8 +26,15 @@ struct GramCorral {
     static let dependenceTolerance = 1e-10
 
     var list = VertexList()
-    /// The vertices' coordinates, one after another, `dimension` values each.
+    /// The vertices' coordinates, `dimension` values per slot; vertex p is in slot
+    /// `slots[p]`. Slots, not positions: a removed vertex frees its slot for the next one, so
+    /// a removal moves no coordinates (with hundreds of vertices of hundreds of coordinates,
+    /// closing the gap moved up to a megabyte per dropped vertex).
     private var vertices: [Double] = []
+    /// The slot of each vertex, by position.
+    private var slots: [Int] = []
+    /// Slots of removed vertices, for reuse.
+    private var freeSlots: [Int] = []
     /// Upper-triangular R with RᵀR = c·11ᵀ + G, column-major with stride `capacity`.
     private var r = TriangularFactor()
 
@@ -41,7 +48,7 @@ struct GramCorral {
         var x = [Double](repeating: 0, count: d)
         vertices.withUnsafeBufferPointer { v in
             x.withUnsafeMutableBufferPointer { x in
-                for p in 0..<size { axpy(weights[p], v.baseAddress! + p * d, x.baseAddress!, d) }
+                for p in 0..<size { axpy(weights[p], v.baseAddress! + slots[p] * d, x.baseAddress!, d) }
             }
         }
         return x
@@ -53,12 +60,18 @@ struct GramCorral {
         var column = [Double](repeating: 0, count: k + 1)
         vertices.withUnsafeBufferPointer { vertices in
             v.withUnsafeBufferPointer { v in
-                for p in 0..<k { column[p] = shift + dot(vertices.baseAddress! + p * d, v.baseAddress!, d) }
+                for p in 0..<k { column[p] = shift + dot(vertices.baseAddress! + slots[p] * d, v.baseAddress!, d) }
                 column[k] = shift + dot(v.baseAddress!, v.baseAddress!, d)
             }
         }
         guard r.append(column, dependenceTolerance: GramCorral.dependenceTolerance) else { return false }
-        vertices.append(contentsOf: v)
+        if let slot = freeSlots.popLast() {
+            vertices.replaceSubrange(slot * d..<(slot + 1) * d, with: v)
+            slots.append(slot)
+        } else {
+            slots.append(slots.count + freeSlots.count)
+            vertices.append(contentsOf: v)
+        }
         list.append(i, j)
         return true
     }
@@ -69,8 +82,10 @@ struct GramCorral {
     mutating func append(contentsOf candidates: [CorralCandidate]) -> [Bool] {
         let d = dimension, k = size, total = size + candidates.count
         guard candidates.count > 1 else { return candidates.map { append($0.vertex, indexA: $0.indexA, indexB: $0.indexB) } }
-        var all = vertices
+        // The vertices by position, then the candidates.
+        var all: [Double] = []
         all.reserveCapacity(total * d)
+        for slot in slots { all.append(contentsOf: vertices[slot * d..<(slot + 1) * d]) }
         for candidate in candidates { all.append(contentsOf: candidate.vertex) }
         // gram[p·total + q] = ⟨v_p, v_q⟩ for p ≤ q.
         var gram = [Double](repeating: 0, count: total * total)
@@ -89,12 +104,14 @@ struct GramCorral {
         }
         // The joined vertices' coordinates: `all` itself where every one joined.
         vertices = kept.count == total ? all : kept.flatMap { all[$0 * d..<($0 + 1) * d] }
+        slots = Array(0..<kept.count)
+        freeSlots = []
         return joined
     }
 
     mutating func remove(at p: Int) {
         r.remove(at: p) { _, _, _ in }
-        vertices.removeSubrange(p * dimension..<(p + 1) * dimension)
+        freeSlots.append(slots.remove(at: p))
         list.remove(at: p)
     }
 

@@ -32,26 +32,45 @@ struct TriangularFactor {
 
     /// Removes column `p` and restores the triangle with Givens rotations of rows (i, i + 1),
     /// each also handed to `rotate(i, cos, sin)` (the QR corral rotates Q's columns with them).
+    ///
+    /// The rotations are applied column by column: each column gets the rotations found so
+    /// far, in order, and then gives the next one. Every entry sees the same operations in the
+    /// same order as when each rotation sweeps the columns in turn, so the factor is the same
+    /// to the bit; but a column is contiguous, while a sweep of rows (i, i + 1) across the
+    /// columns strides by `capacity`, a multiple of 4 KiB, where every access missed the cache
+    /// (a warm start's corral holds up to d + 1 vertices, and its first minor cycle drops many).
     mutating func remove(at p: Int, rotate: (Int, Double, Double) -> Void) {
         let k = size, n = capacity
-        // Raw pointers: this runs once per dropped vertex over O(k²) entries of R, and the
-        // rotations of R stride through memory, where bounds checks cost the most.
+        guard k - 1 > p else {
+            size -= 1
+            return
+        }
+        var cosines = [Double](repeating: 0, count: k - 1 - p), sines = [Double](repeating: 0, count: k - 1 - p)
+        // Raw pointers: this runs once per dropped vertex over O(k²) entries of R.
         storage.withUnsafeMutableBufferPointer { r in
-            // R without column p is upper Hessenberg from column p on.
-            for c in p..<(k - 1) {
-                for row in 0...(c + 1) { r[c * n + row] = r[(c + 1) * n + row] }
-            }
-            for i in p..<(k - 1) {
-                let a = r[i * n + i], b = r[i * n + i + 1]
-                let h = (a * a + b * b).squareRoot()
-                let cs = a / h, sn = b / h
-                for c in i..<(k - 1) {
-                    let x = r[c * n + i], y = r[c * n + i + 1]
-                    r[c * n + i] = cs * x + sn * y
-                    r[c * n + i + 1] = cs * y - sn * x
+            cosines.withUnsafeMutableBufferPointer { cosines in
+                sines.withUnsafeMutableBufferPointer { sines in
+                    for c in p..<(k - 1) {
+                        // R without column p is upper Hessenberg from column p on.
+                        for row in 0...(c + 1) { r[c * n + row] = r[(c + 1) * n + row] }
+                        // The rotations of rows (i, i + 1) found so far, in order.
+                        for i in p..<c {
+                            let cs = cosines[i - p], sn = sines[i - p]
+                            let x = r[c * n + i], y = r[c * n + i + 1]
+                            r[c * n + i] = cs * x + sn * y
+                            r[c * n + i + 1] = cs * y - sn * x
+                        }
+                        // This column's own rotation zeroes its entry below the diagonal.
+                        let a = r[c * n + c], b = r[c * n + c + 1]
+                        let h = (a * a + b * b).squareRoot()
+                        let cs = a / h, sn = b / h
+                        r[c * n + c] = cs * a + sn * b
+                        r[c * n + c + 1] = 0
+                        cosines[c - p] = cs
+                        sines[c - p] = sn
+                        rotate(c, cs, sn)
+                    }
                 }
-                r[i * n + i + 1] = 0
-                rotate(i, cs, sn)
             }
         }
         size -= 1
@@ -64,6 +83,11 @@ struct TriangularFactor {
         if k == capacity { grow() }
         for p in 0...k { storage[k * capacity + p] = column[p] }
         size += 1
+    }
+
+    /// Entry (row, column) of R (zero below the diagonal).
+    func entry(_ row: Int, _ column: Int) -> Double {
+        row <= column && column < size ? storage[column * capacity + row] : 0
     }
 
     /// Solves R u = z by back substitution.
