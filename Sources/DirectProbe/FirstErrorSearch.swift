@@ -39,6 +39,8 @@ struct FirstErrorSearch {
         var witness: (Cluster, Cluster)? = endWitness
         let stride = Int(Double(m) * rate) + 1
         var bisecting = false
+        // Candidate pairs from one tested state to the next (the same pairs as found anew).
+        var sphereFilter = IncrementalSphereFilter()
         while low < high {
             if usesWitnesses, let found = witness {
                 let lowered = try descend(found)
@@ -51,7 +53,8 @@ struct FirstErrorSearch {
             // A state's clusters are merge-history nodes: a child's stored hyperplane (from an
             // earlier test of a lower state) is re-checked on the other child before a solve.
             let history = self.history
-            witness = try checker.firstOverlap(in: prober.clusters(of: history, state: state),
+            let clusters = try prober.clusters(of: history, state: state)
+            witness = try checker.firstOverlap(in: clusters, candidates: sphereFilter.candidatePairs(clusters, threads: prober.options.threads),
                                                parts: { history.children(of: $0.node) }, members: { history.members(of: $0) })
             if witness != nil {
                 high = state

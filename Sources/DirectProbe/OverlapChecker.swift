@@ -96,10 +96,14 @@ final class OverlapChecker: Sendable {
     /// `parts(c)`, when given, names the two clusters `c` was merged from (a state's cluster
     /// and its children in the merge history): a hyperplane stored for a child and the other
     /// cluster of a pair is then re-checked on the other child's points before any solve.
-    func firstOverlap(in clusters: [Cluster], progress: ProgressBar? = nil,
+    ///
+    /// `candidates`, when given, are the pairs whose spheres meet, as
+    /// ``SphereFilter/candidatePairs(_:threads:)`` finds them (the first error search keeps
+    /// them from one tested state to the next: ``IncrementalSphereFilter``).
+    func firstOverlap(in clusters: [Cluster], candidates: [(Int, Int)]? = nil, progress: ProgressBar? = nil,
                       parts: (@Sendable (Cluster) -> (Int, Int)?)? = nil,
                       members: (@Sendable (Int) -> [Int32])? = nil) throws -> (Cluster, Cluster)? {
-        let pairs = SphereFilter.candidatePairs(clusters, threads: threads)
+        let pairs = candidates ?? SphereFilter.candidatePairs(clusters, threads: threads)
         let depths = pairs.map { sphereGap(clusters[$0.0], clusters[$0.1]) }
         // Ties keep the pairs' ascending order (the sort is on positions, stable by index).
         let order = pairs.indices.sorted { (i: Int, j: Int) -> Bool in depths[i] != depths[j] ? depths[i] < depths[j] : i < j }

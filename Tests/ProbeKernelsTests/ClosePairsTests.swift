@@ -32,4 +32,23 @@ struct ClosePairsTests {
         #expect(!expected.isEmpty)
         #expect(pairs.contains([0, count - 1]) == ((count - 1) % 5 != 0))
     }
+
+    @Test("pairs involving some rows are the pairs of all rows that involve them", arguments: [(9, 4), (700, 24)])
+    func involvingSomeRows(count: Int, dimension: Int) {
+        var g = SeededGenerator(seed: UInt64(count * 7 + dimension))
+        let rows = (0..<count).map { _ in (0..<dimension).map { _ in Float.random(in: -1..<1, using: &g) } }
+        let radii = (0..<count).map { _ in Double.random(in: 0..<2.4, using: &g) }
+        let reach: (Int, Int) -> Double? = { i, j in (i * j) % 7 == 3 ? nil : radii[i] + radii[j] }
+        let all = closePairs(rows, dimension: dimension, reach: reach).map { [$0.0, $0.1] }
+        // Rows spread over the tiles, neighbours among them (pairs of two involved rows).
+        for involved in [[0], [1, 2, count - 1], Array(stride(from: 0, to: count, by: 3)), Array(0..<count)] {
+            let set = Set(involved)
+            let expected = all.filter { set.contains($0[0]) || set.contains($0[1]) }
+            for threads in [1, 3] {
+                let found = closePairs(rows, dimension: dimension, threads: threads, involving: involved, reach: reach).map { [$0.0, $0.1] }
+                #expect(found == expected, "\(involved.count) rows involved, \(threads) threads")
+            }
+        }
+        #expect(!all.isEmpty)
+    }
 }

@@ -69,20 +69,47 @@ extension Double: DistanceOperand {
     var asDouble: Double { self }
 }
 
+/// The four values of a float32 vector from element `k` on, as float64 (exact): one
+/// `cvtps2pd` on an AVX2 build.
+@inline(__always)
+func widened4(_ base: UnsafeRawPointer, _ k: Int) -> SIMD4<Double> {
+    SIMD4<Double>(base.loadUnaligned(fromByteOffset: k * 4, as: SIMD4<Float>.self))
+}
+
+/// The four values of `B` from element `k` on, as float64.
+@inline(__always)
+func widened4<B: DistanceOperand>(_ base: UnsafeRawPointer, _ k: Int, as _: B.Type) -> SIMD4<Double> {
+    B.self == Float.self ? widened4(base, k) : base.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self)
+}
+
+/// The lanes of eight accumulators, summed one after another from the first: the order of
+/// `SIMD8<Double>.sum()` (an ordered reduction), which these loops used before.
+@inline(__always)
+func orderedSum(_ low: SIMD4<Double>, _ high: SIMD4<Double>) -> Double {
+    low[0] + low[1] + low[2] + low[3] + high[0] + high[1] + high[2] + high[3]
+}
+
+// The exact loops below keep eight float64 accumulators as two four-lane vectors. As one
+// `SIMD8<Double>`, wider than an AVX2 register, the conversions from float32 compiled to a
+// dozen shuffles and blends per eight coordinates; as two halves, each is one `cvtps2pd`.
+// Lane for lane the same accumulators and the same final order: the same bits.
+
 /// Σ (aₖ − bₖ)² with the differences and sums in float64: exact to float64 rounding. `b` is
 /// a float32 row or a float64 centre; inlined and specialised for each, it runs as fast as
 /// two hand-written copies (measured with -O: the same time and the same bits).
 @inline(__always)
 func directSquaredDistance<B: DistanceOperand>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<B>, _ d: Int) -> Double {
-    var acc = SIMD8<Double>()
+    var low = SIMD4<Double>(), high = SIMD4<Double>()
     var k = 0
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
     while k + 8 <= d {
-        let diff = Float.lanes(ra, k) - B.lanes(rb, k)
-        acc += diff * diff
+        let diffLow = widened4(ra, k) - widened4(rb, k, as: B.self)
+        let diffHigh = widened4(ra, k + 4) - widened4(rb, k + 4, as: B.self)
+        low += diffLow * diffLow
+        high += diffHigh * diffHigh
         k += 8
     }
-    var s = acc.sum()
+    var s = orderedSum(low, high)
     while k < d {
         let diff = Double(a[k]) - b[k].asDouble
         s += diff * diff
@@ -93,15 +120,16 @@ func directSquaredDistance<B: DistanceOperand>(_ a: UnsafePointer<Float>, _ b: U
 
 /// Σ xₖ² of a float32 vector, in float64 (eight lanes, then their sum, in a fixed order).
 public func exactSquaredNorm(_ x: UnsafePointer<Float>, dimension d: Int) -> Double {
-    var acc = SIMD8<Double>()
+    var low = SIMD4<Double>(), high = SIMD4<Double>()
     var k = 0
     let raw = UnsafeRawPointer(x)
     while k + 8 <= d {
-        let v = Float.lanes(raw, k)
-        acc += v * v
+        let vLow = widened4(raw, k), vHigh = widened4(raw, k + 4)
+        low += vLow * vLow
+        high += vHigh * vHigh
         k += 8
     }
-    var s = acc.sum()
+    var s = orderedSum(low, high)
     while k < d {
         s += Double(x[k]) * Double(x[k])
         k += 1
