@@ -28,10 +28,11 @@ func spheresIntersect(_ a: Cluster, _ b: Cluster) -> Bool {
 /// (the reference's pre-filter before any solve), through the one tiled kernel.
 enum SphereFilter {
     /// Candidate pairs (i < j), in ascending order; exactly the pairs of different labels
-    /// for which `spheresIntersect` holds.
-    static func candidatePairs(_ clusters: [Cluster], threads: Int) -> [(Int, Int)] {
+    /// for which `spheresIntersect` holds (with `involving`, only those with one of these
+    /// positions, ascending).
+    static func candidatePairs(_ clusters: [Cluster], threads: Int, involving: [Int]? = nil) -> [(Int, Int)] {
         guard let d = clusters.first?.centroid.count else { return [] }
-        return closePairs(clusters.map(\.centroid), dimension: d, threads: threads) { i, j in
+        return closePairs(clusters.map(\.centroid), dimension: d, threads: threads, involving: involving) { i, j in
             clusters[i].label != clusters[j].label ? clusters[i].radius + clusters[j].radius : nil
         }
     }
@@ -69,11 +70,7 @@ struct IncrementalSphereFilter {
                 guard let i = position[pair.first], let j = position[pair.second] else { return nil }
                 return (min(i, j), max(i, j))
             }
-            if let d = clusters.first?.centroid.count, !fresh.isEmpty {
-                pairs += closePairs(clusters.map(\.centroid), dimension: d, threads: threads, involving: fresh) { i, j in
-                    clusters[i].label != clusters[j].label ? clusters[i].radius + clusters[j].radius : nil
-                }
-            }
+            if !fresh.isEmpty { pairs += SphereFilter.candidatePairs(clusters, threads: threads, involving: fresh) }
             pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         }
         lastNodes = Set(clusters.map(\.node))

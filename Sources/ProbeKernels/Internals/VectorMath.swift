@@ -45,16 +45,17 @@ func sumOfSquares(_ x: UnsafePointer<Float>, _ d: Int) -> Float {
 /// The element types a vector may hold on the right of `directSquaredDistance`: float32
 /// rows, or float64 centres.
 protocol DistanceOperand {
-    /// The 8 values starting at element `k` of the vector at `base`, as float64.
-    static func lanes(_ base: UnsafeRawPointer, _ k: Int) -> SIMD8<Double>
+    /// The 4 values starting at element `k` of the vector at `base`, as float64 (exact).
+    static func widened4(_ base: UnsafeRawPointer, _ k: Int) -> SIMD4<Double>
     /// The value as float64.
     var asDouble: Double { get }
 }
 
 extension Float: DistanceOperand {
+    /// One `cvtps2pd` on an AVX2 build.
     @inline(__always)
-    static func lanes(_ base: UnsafeRawPointer, _ k: Int) -> SIMD8<Double> {
-        widen(base.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self))
+    static func widened4(_ base: UnsafeRawPointer, _ k: Int) -> SIMD4<Double> {
+        SIMD4<Double>(base.loadUnaligned(fromByteOffset: k * 4, as: SIMD4<Float>.self))
     }
     @inline(__always)
     var asDouble: Double { Double(self) }
@@ -62,24 +63,11 @@ extension Float: DistanceOperand {
 
 extension Double: DistanceOperand {
     @inline(__always)
-    static func lanes(_ base: UnsafeRawPointer, _ k: Int) -> SIMD8<Double> {
-        base.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
+    static func widened4(_ base: UnsafeRawPointer, _ k: Int) -> SIMD4<Double> {
+        base.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self)
     }
     @inline(__always)
     var asDouble: Double { self }
-}
-
-/// The four values of a float32 vector from element `k` on, as float64 (exact): one
-/// `cvtps2pd` on an AVX2 build.
-@inline(__always)
-func widened4(_ base: UnsafeRawPointer, _ k: Int) -> SIMD4<Double> {
-    SIMD4<Double>(base.loadUnaligned(fromByteOffset: k * 4, as: SIMD4<Float>.self))
-}
-
-/// The four values of `B` from element `k` on, as float64.
-@inline(__always)
-func widened4<B: DistanceOperand>(_ base: UnsafeRawPointer, _ k: Int, as _: B.Type) -> SIMD4<Double> {
-    B.self == Float.self ? widened4(base, k) : base.loadUnaligned(fromByteOffset: k * 8, as: SIMD4<Double>.self)
 }
 
 /// The lanes of eight accumulators, summed one after another from the first: the order of
@@ -103,8 +91,8 @@ func directSquaredDistance<B: DistanceOperand>(_ a: UnsafePointer<Float>, _ b: U
     var k = 0
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
     while k + 8 <= d {
-        let diffLow = widened4(ra, k) - widened4(rb, k, as: B.self)
-        let diffHigh = widened4(ra, k + 4) - widened4(rb, k + 4, as: B.self)
+        let diffLow = Float.widened4(ra, k) - B.widened4(rb, k)
+        let diffHigh = Float.widened4(ra, k + 4) - B.widened4(rb, k + 4)
         low += diffLow * diffLow
         high += diffHigh * diffHigh
         k += 8
@@ -124,7 +112,7 @@ public func exactSquaredNorm(_ x: UnsafePointer<Float>, dimension d: Int) -> Dou
     var k = 0
     let raw = UnsafeRawPointer(x)
     while k + 8 <= d {
-        let vLow = widened4(raw, k), vHigh = widened4(raw, k + 4)
+        let vLow = Float.widened4(raw, k), vHigh = Float.widened4(raw, k + 4)
         low += vLow * vLow
         high += vHigh * vHigh
         k += 8
