@@ -24,6 +24,10 @@ final class OverlapChecker: Sendable {
     private let retiredCentroids: GenerationalCache<Int, [Float]>
     /// The verdict table and the counters for the log.
     private let state = Mutex(State())
+    /// Runs ``forgetHyperplanes(of:with:)``'s releases, one at a time, in order.
+    private let releaseQueue = DispatchQueue(label: "probe.hyperplane-release")
+    /// The release under way on `releaseQueue`, if any.
+    private let pendingReleases = DispatchGroup()
 
     private struct State {
         /// Verdicts by point-set pair (true: overlapping).
@@ -60,7 +64,7 @@ final class OverlapChecker: Sendable {
     /// Verdicts proven by the hyperplane normal to the centroid difference (for the log).
     var centroidCertificates: Int { state.withLock { $0.centroidCertificates } }
 
-    /// How many of the deepest sphere overlaps ``overlapsAny(_:parts:candidates:records:)``
+    /// How many of the deepest sphere overlaps ``overlapsAny(_:parts:candidates:gaps:records:)``
     /// searches for suspects (near-touching pairs, decided before the batch certificates).
     static let suspectDepth = 16
 
@@ -103,6 +107,7 @@ final class OverlapChecker: Sendable {
     func firstOverlap(in clusters: [Cluster], candidates: [(Int, Int)]? = nil, progress: ProgressBar? = nil,
                       parts: (@Sendable (Cluster) -> (Int, Int)?)? = nil,
                       members: (@Sendable (Int) -> [Int32])? = nil) throws -> (Cluster, Cluster)? {
+        settleReleases()
         let pairs = candidates ?? SphereFilter.candidatePairs(clusters, threads: threads)
         let depths = pairs.map { sphereGap(clusters[$0.0], clusters[$0.1]) }
         // Ties keep the pairs' ascending order (the sort is on positions, stable by index).
@@ -139,13 +144,15 @@ final class OverlapChecker: Sendable {
         // (On the checker's threads: a merged cluster meets thousands of spheres on a real layer.)
         assert(gaps == nil || gaps?.count == candidates.count, "overlapsAny: one gap per candidate")
         let depths = try gaps ?? parallelMap(candidates.count, threads: threads, block: 256) { sphereGap(cluster, candidates[$0]) }
-        let order = candidates.indices.sorted { (i: Int, j: Int) -> Bool in
-            depths[i] != depths[j] ? depths[i] < depths[j] : candidates[i].node < candidates[j].node
-        }
-        let ordered = order.map { candidates[$0] }
+        // Positions in `candidates`, not copies of it: a copy of thousands of cluster references
+        // retains and releases each one, a cache miss per cluster.
+        let nodes = candidates.map(\.node)
+        let order = candidates.indices.map { (depth: depths[$0], node: nodes[$0], position: $0) }
+            .sorted { ($0.depth, $0.node) < ($1.depth, $1.node) }.map(\.position)
         let partsOf: @Sendable (Cluster, Cluster) -> [Cluster] = { target, _ in target.node == cluster.node ? parts : [] }
         guard usesCertificates else {
-            return try firstOverlap(ordered.map { (cluster, $0) }, partsOf: partsOf, records: records, progress: nil) != nil
+            settleReleases()
+            return try firstOverlap(order.map { (cluster, candidates[$0]) }, partsOf: partsOf, records: records, progress: nil) != nil
         }
         // Suspects first: of the deepest sphere overlaps, the candidates that a part was
         // near-touching (the solver, not a certificate, had separated them). On a real layer
@@ -154,14 +161,19 @@ final class OverlapChecker: Sendable {
         // a rejection ends with them, before the certificates of all (thousands of) candidates.
         // Each group gets the same checks: the certificates in one batch, then the solver on
         // what they leave.
-        let isSuspect = ordered.indices.map { index in
-            index < OverlapChecker.suspectDepth && parts.contains { wasNearTouching($0, ordered[index]) }
+        settleReleases()
+        var suspects: [Int] = [], others: [Int] = []
+        others.reserveCapacity(order.count)
+        for (rank, position) in order.enumerated() {
+            if rank < OverlapChecker.suspectDepth && parts.contains(where: { wasNearTouching($0, candidates[position]) }) {
+                suspects.append(position)
+            } else {
+                others.append(position)
+            }
         }
-        let suspects = ordered.indices.filter { isSuspect[$0] }.map { ordered[$0] }
-        let others = ordered.indices.filter { !isSuspect[$0] }.map { ordered[$0] }
         for group in [suspects, others] where !group.isEmpty {
-            let unproven = try certifyInBatch(cluster, parts: parts, candidates: group)
-            if try firstOverlap(unproven.map { (cluster, $0) }, partsOf: partsOf, records: records,
+            let unproven = try certifyInBatch(cluster, parts: parts, candidates: candidates, nodes: nodes, among: group)
+            if try firstOverlap(unproven.map { (cluster, candidates[$0]) }, partsOf: partsOf, records: records,
                                 certificatesTried: true, progress: nil) != nil {
                 return true
             }
@@ -172,12 +184,14 @@ final class OverlapChecker: Sendable {
     /// Whether the solver's hyperplane, with its corral, is stored for the pair: the pair was
     /// near-touching, and a solve of a superset of it resumes from that corral.
     func wasNearTouching(_ a: Cluster, _ b: Cluster) -> Bool {
-        hyperplanes.containsSolved(a.node, b.node)
+        settleReleases()
+        return hyperplanes.containsSolved(a.node, b.node)
     }
 
     /// Whether a separating hyperplane is stored for the pair (of any kind).
     func hasHyperplane(_ a: Cluster, _ b: Cluster) -> Bool {
-        hyperplanes.contains(a.node, b.node)
+        settleReleases()
+        return hyperplanes.contains(a.node, b.node)
     }
 
     /// Releases the stored hyperplanes between each of `nodes` and each of `others`.
@@ -185,9 +199,25 @@ final class OverlapChecker: Sendable {
     /// Forward merging calls it for point sets that no longer take part (the two clusters an
     /// accepted merge replaced, or a rejected union): nothing asks for their hyperplanes
     /// again, and the budget they free keeps the live clusters' hyperplanes in the cache.
+    ///
+    /// The release runs on a background queue, while the caller goes on with work that does
+    /// not touch the cache (forward merging: the next closest pair, its summary and its sphere
+    /// candidates); every method that reads or writes the cache first waits for it
+    /// (``settleReleases()``). So the cache sees the same operations in the same order as if
+    /// the release ran here. On a real layer it is thousands of hash look-ups per merge, ~8%
+    /// of forward merging's time on the calling thread while the other threads wait.
     func forgetHyperplanes(of nodes: [Int], with others: [Cluster]) {
-        let otherNodes = others.map(\.node)
-        for node in nodes { hyperplanes.release(node, otherNodes) }
+        settleReleases()
+        let hyperplanes = self.hyperplanes
+        releaseQueue.async(group: pendingReleases) {
+            let otherNodes = others.map(\.node)
+            for node in nodes { hyperplanes.release(node, otherNodes) }
+        }
+    }
+
+    /// Waits for the release under way, if any (``forgetHyperplanes(of:with:)``).
+    private func settleReleases() {
+        pendingReleases.wait()
     }
 
     /// Keeps the centroids of clusters that no longer take part (the parts of an accepted
@@ -196,8 +226,10 @@ final class OverlapChecker: Sendable {
         retiredCentroids.store(clusters.filter { !$0.centroid.isEmpty }.map { ($0.node, $0.centroid) })
     }
 
-    /// Proves `cluster` separable from as many `candidates` as the cheap certificates can, and
-    /// returns the others in their order (with those whose verdict is cached).
+    /// Proves `cluster` separable from as many of the `candidates` at `positions` as the cheap
+    /// certificates can, and returns the positions of the others in their order (with those
+    /// whose verdict is cached). `nodes` are the candidates' nodes, read once by the caller
+    /// (each read of a cluster's field is a cache miss, thousands per merge).
     ///
     /// The same certificates as ``decide(_:_:partsA:partsB:certificatesTried:)``, computed for
     /// all candidates together: first the stored hyperplanes of a part (largest part first),
@@ -208,16 +240,20 @@ final class OverlapChecker: Sendable {
     /// parts are a few points (a cluster absorbing a small one, most merges late in forward
     /// merging), each reused hyperplane is checked on them directly instead: a product would
     /// first copy thousands of normals into a matrix to read those points once.
-    private func certifyInBatch(_ cluster: Cluster, parts: [Cluster], candidates: [Cluster]) throws -> [Cluster] {
+    private func certifyInBatch(_ cluster: Cluster, parts: [Cluster], candidates: [Cluster], nodes: [Int],
+                                among positions: [Int]) throws -> [Int] {
         let points = try pointCache.points(cluster)
         // A node no verdict was stored for (forward merging's fresh nodes) skips the lookups.
         let consultsVerdicts = hasVerdicts(cluster.node)
-        var open = consultsVerdicts ? candidates.indices.filter { cached(cluster, candidates[$0]) == nil } : Array(candidates.indices)
+        var open = consultsVerdicts ? positions.filter { cached(cluster, candidates[$0]) == nil } : positions
+        // The candidates a certificate proved separable (by position; a mask, not a set: it is
+        // asked for every open candidate after each pass).
+        var certified = [Bool](repeating: false, count: candidates.count)
         let clusterScale = scaleBound(cluster)
         // Pass 1: a part's stored hyperplane; only the other parts' points are new.
         for part in parts.sorted(by: { ($0.count, $1.node) > ($1.count, $0.node) }) where !open.isEmpty {
             let openNow = open
-            let found = hyperplanes.hyperplanes(part.node, open.map { candidates[$0].node })
+            let found = hyperplanes.hyperplanes(part.node, open.map { nodes[$0] })
             let withPlane = open.indices.filter { found[$0] != nil }
             let rest = try parts.filter { $0.node != part.node }.map { try pointCache.points($0) }
             let planes: [SeparatingHyperplane?]
@@ -257,17 +293,16 @@ final class OverlapChecker: Sendable {
                     return try self.holds(reuse.plane, norm: reuse.norm, cluster: points, clusterScale: clusterScale, other: other) ? reuse.plane : nil
                 }
             }
-            var reused = Set<Int>()
             var kept: [(other: Int, hyperplane: SeparatingHyperplane)] = []
             for (position, plane) in planes.enumerated() {
                 guard let plane else { continue }
                 let index = open[withPlane[position]]
-                kept.append((candidates[index].node, plane))
-                reused.insert(index)
+                kept.append((nodes[index], plane))
+                certified[index] = true
             }
             hyperplanes.store(cluster.node, kept)
-            state.withLock { [count = reused.count] in $0.reusedHyperplanes += count }
-            open.removeAll { reused.contains($0) }
+            state.withLock { [count = kept.count] in $0.reusedHyperplanes += count }
+            open.removeAll { certified[$0] }
         }
         // Pass 2: centroid-difference hyperplanes, `cluster` on the low side.
         if !open.isEmpty, points.dimension > 0 {
@@ -276,42 +311,46 @@ final class OverlapChecker: Sendable {
                 centroidDifference(from: cluster.centroid, to: candidates[openNow[position]].centroid)
             }
             let clusterRanges = try projectionRanges(points, along: normals.flatMap { $0 })
-            let others = open.map { candidates[$0] }
             // The candidates' sides, in parallel (gathering their points where not cached).
             let highMinima = try parallelMap(open.count, threads: threads, block: 16) { position in
-                projectionRange(try self.pointCache.points(others[position]), along: widened(normals[position])).min
+                projectionRange(try self.pointCache.points(candidates[openNow[position]]), along: widened(normals[position])).min
             }
             let planes = open.indices.map { position in
                 SeparatingHyperplane(normal: .stored(normals[position]), lowNode: cluster.node,
                                      lowMax: clusterRanges[position].max, highMin: highMinima[position])
             }
             let holds = try parallelMap(planes.count, threads: threads, block: 64) { position in
-                try self.holds(planes[position], norm: euclideanNorm(normals[position]), cluster: points, clusterScale: clusterScale, other: others[position])
+                try self.holds(planes[position], norm: euclideanNorm(normals[position]), cluster: points, clusterScale: clusterScale,
+                               other: candidates[openNow[position]])
             }
-            var done = Set<Int>()
             var kept: [(other: Int, hyperplane: SeparatingHyperplane)] = []
             for (position, plane) in planes.enumerated() where holds[position] {
                 // Stored without its normal: the centroids of the two clusters give it back.
-                kept.append((others[position].node,
-                             SeparatingHyperplane(normal: .centroidDifference(from: cluster.node, to: others[position].node),
-                                                  lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin)))
-                done.insert(open[position])
+                let other = nodes[open[position]]
+                kept.append((other, SeparatingHyperplane(normal: .centroidDifference(from: cluster.node, to: other),
+                                                         lowNode: plane.lowNode, lowMax: plane.lowMax, highMin: plane.highMin)))
+                certified[open[position]] = true
             }
             hyperplanes.store(cluster.node, kept)
-            state.withLock { [count = done.count] in $0.centroidCertificates += count }
-            open.removeAll { done.contains($0) }
+            state.withLock { [count = kept.count] in $0.centroidCertificates += count }
+            open.removeAll { certified[$0] }
         }
-        let undecided = Set(open)
-        return candidates.indices.filter { undecided.contains($0) || (consultsVerdicts && cached(cluster, candidates[$0]) != nil) }
-            .map { candidates[$0] }
+        // The open ones, and those with a cached verdict, in the order given.
+        return positions.filter { !certified[$0] }
     }
 
-    /// ``projectionRanges(_:along:)`` on the checker's threads: the directions in chunks of a
-    /// fixed size (so the values do not depend on the thread count), one product per chunk.
+    /// ``projectionRanges(_:along:)`` on the checker's threads: the directions in chunks, one
+    /// product per chunk, at least two chunks per thread where there are enough directions.
+    ///
+    /// Each extreme is the exact float64 one whatever the chunks (the float32 products only
+    /// pick the points to compute again), so the chunks may follow the thread count. With
+    /// chunks of a fixed 256 directions, most calls on a real layer (tens to a few hundred
+    /// directions) ran as one product on the calling thread while the others waited.
     private func projectionRanges(_ points: PointMatrix, along directions: [Float]) throws -> [(min: Double, max: Double)] {
         let d = points.dimension
         let count = d > 0 ? directions.count / d : 0
-        let chunk = OverlapChecker.projectionChunk
+        let perThread = (count + 2 * threads - 1) / (2 * threads)
+        let chunk = min(OverlapChecker.largestProjectionChunk, max(OverlapChecker.smallestProjectionChunk, perThread))
         let chunks = (count + chunk - 1) / chunk
         guard chunks > 1 else { return ProbeGeometry.projectionRanges(points, along: directions) }
         return try parallelMap(chunks, threads: threads) { index in
@@ -320,10 +359,14 @@ final class OverlapChecker: Sendable {
         }.flatMap { $0 }
     }
 
-    /// Directions per product in ``projectionRanges(_:along:)``.
-    static let projectionChunk = 256
+    /// The fewest directions per product in ``projectionRanges(_:along:)``: each product also
+    /// reads every point once more (a copy and its norm, about two directions' work).
+    static let smallestProjectionChunk = 32
+    /// The most directions per product in ``projectionRanges(_:along:)`` (its float32 products
+    /// take `points × directions` floats).
+    static let largestProjectionChunk = 256
 
-    /// Rows of new points up to which ``certifyInBatch(_:parts:candidates:)`` projects them on
+    /// Rows of new points up to which ``certifyInBatch(_:parts:candidates:nodes:among:)`` projects them on
     /// each reused hyperplane directly instead of in one product for all.
     static let directRestRows = 8
 
@@ -408,7 +451,7 @@ final class OverlapChecker: Sendable {
     /// clusters with a margin above the overlap tolerance, as the solver's own.
     ///
     /// `certificatesTried`: both certificates have already failed for this pair
-    /// (``certifyInBatch(_:parts:candidates:)``), so the solver runs at once.
+    /// (``certifyInBatch(_:parts:candidates:nodes:among:)``), so the solver runs at once.
     private func decide(_ a: Cluster, _ b: Cluster, partsA: [Cluster], partsB: [Cluster],
                         certificatesTried: Bool = false) throws -> Decision {
         let pointsA = try pointCache.points(a), pointsB = try pointCache.points(b)

@@ -191,6 +191,26 @@ struct OverlapCheckerTests {
         #expect(records[0] == records[1])
         #expect(records[0][3] == 0)
     }
+
+    @Test("hyperplanes forgotten in the background are gone for every later question, and only theirs")
+    func forgottenHyperplanesAreGoneForTheNextCheck() throws {
+        let folder = TemporaryFolder()
+        let (geometry, a, b, c, far, merged) = try SuspectScene.clusters(pointB: [5, -1], farHeight: { 100 + Float($0 % 3) }, in: folder)
+        let checker = OverlapChecker(geometry: geometry, threads: 2)
+        #expect(try checker.firstOverlap(in: [a, c] + far) == nil)
+        #expect(try !checker.overlapsAny(merged, parts: [a, b], candidates: far + [c], records: false))
+        // As after an accepted merge: the parts' hyperplanes go, the merged cluster's stay.
+        checker.forgetHyperplanes(of: [a.node, b.node], with: far + [c])
+        for other in far + [c] {
+            #expect(!checker.hasHyperplane(a, other))
+            #expect(checker.hasHyperplane(merged, other))
+        }
+        // As after a rejection, followed at once by a check that reads the cache.
+        checker.forgetHyperplanes(of: [merged.node], with: far)
+        #expect(!checker.wasNearTouching(merged, far[0]))
+        for other in far { #expect(!checker.hasHyperplane(merged, other)) }
+        #expect(checker.hasHyperplane(merged, c))
+    }
 }
 
 /// The cluster geometry of `points` labelled `labels` (each one of `labelSet`), read from a
