@@ -61,9 +61,11 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
 
     /// Stores each value for its key, under one lock (as ``store(_:_:)`` one by one).
     func store(_ entries: [(Key, Value)]) {
-        let sized = entries.map { ($0.0, $0.1, cost($0.1)) }.filter { $0.2 <= capacityBytes / 2 }
         generations.withLock { g in
-            for (key, value, bytes) in sized { insert(key, value, bytes: bytes, into: &g) }
+            for (key, value) in entries {
+                let bytes = cost(value)
+                if bytes <= capacityBytes / 2 { insert(key, value, bytes: bytes, into: &g) }
+            }
         }
     }
 

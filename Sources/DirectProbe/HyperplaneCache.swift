@@ -206,8 +206,18 @@ struct HyperplaneCache: Sendable {
 
     /// Stores the hyperplanes between `node` and other clusters, each with the other's node.
     func store(_ node: Int, _ planes: [(other: Int, hyperplane: SeparatingHyperplane)]) {
-        solved.store(planes.filter { $0.hyperplane.corral != nil }.map { (NodePair(node, $0.other), $0.hyperplane) })
-        cheap.store(planes.filter { $0.hyperplane.corral == nil }.map { (NodePair(node, $0.other), $0.hyperplane) })
+        // One pass into the two lists (thousands of entries per merge on a real layer).
+        var withCorral: [(NodePair, SeparatingHyperplane)] = [], withoutCorral: [(NodePair, SeparatingHyperplane)] = []
+        withoutCorral.reserveCapacity(planes.count)
+        for (other, hyperplane) in planes {
+            if hyperplane.corral != nil {
+                withCorral.append((NodePair(node, other), hyperplane))
+            } else {
+                withoutCorral.append((NodePair(node, other), hyperplane))
+            }
+        }
+        if !withCorral.isEmpty { solved.store(withCorral) }
+        if !withoutCorral.isEmpty { cheap.store(withoutCorral) }
     }
 
     /// Stores the hyperplane of a separable pair.

@@ -261,13 +261,29 @@ final class OverlapChecker: Sendable {
                 // A few new points (a cluster absorbing a small one): each candidate's plane on
                 // its own, in parallel, projecting those points directly; no normals copied
                 // into a matrix for a product that would read them once.
-                planes = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> SeparatingHyperplane? in
-                    let slot = withPlane[position]
-                    let other = candidates[openNow[slot]]
-                    guard let plane = found[slot],
-                          let reuse = self.reused(plane, part: part, other: other, merged: cluster, rest: rest) else { return nil }
-                    return try self.holds(reuse.plane, norm: reuse.norm, cluster: points, clusterScale: clusterScale, other: other) ? reuse.plane : nil
-                }
+                let shared = sharedCentroids(of: part, planes: withPlane.map { (found[$0], nodes[openNow[$0]]) }, dimension: points.dimension)
+                let blocks = (withPlane.count + OverlapChecker.directBlock - 1) / OverlapChecker.directBlock
+                planes = try parallelMap(blocks, threads: threads) { block -> [SeparatingHyperplane?] in
+                    // One normal buffer per block, filled again for each candidate.
+                    var normal = [Float](repeating: 0, count: points.dimension)
+                    let positions = (block * OverlapChecker.directBlock)..<min(withPlane.count, (block + 1) * OverlapChecker.directBlock)
+                    return try positions.map { position -> SeparatingHyperplane? in
+                        let slot = withPlane[position]
+                        let other = candidates[openNow[slot]]
+                        guard let plane = found[slot] else { return nil }
+                        let reuse: (plane: SeparatingHyperplane, norm: Double)?
+                        if case .centroidDifference(let from, let to) = plane.normal {
+                            guard shared.difference(from: from, to: to, other: other, into: &normal) else { return nil }
+                            reuse = (self.reused(plane, part: part, other: other, merged: cluster,
+                                                 restRanges: rest.map { projectionRange($0, alongNormal: normal) }),
+                                     euclideanNorm(normal))
+                        } else {
+                            reuse = self.reused(plane, part: part, other: other, merged: cluster, rest: rest)
+                        }
+                        guard let reuse else { return nil }
+                        return try self.holds(reuse.plane, norm: reuse.norm, cluster: points, clusterScale: clusterScale, other: other) ? reuse.plane : nil
+                    }
+                }.flatMap { $0 }
             } else {
                 // Many new points: one product per chunk of normals reads them once for all.
                 let normals = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> [Float]? in
@@ -339,24 +355,44 @@ final class OverlapChecker: Sendable {
         return positions.filter { !certified[$0] }
     }
 
-    /// ``projectionRanges(_:along:)`` on the checker's threads: the directions in chunks, one
-    /// product per chunk, at least two chunks per thread where there are enough directions.
+    /// ``projectionRanges(_:along:)`` on the checker's threads: the directions in chunks and the
+    /// points in blocks, one product per chunk and block, at least two per thread where the
+    /// work is large enough to pay for them.
     ///
-    /// Each extreme is the exact float64 one whatever the chunks (the float32 products only
-    /// pick the points to compute again), so the chunks may follow the thread count. With
-    /// chunks of a fixed 256 directions, most calls on a real layer (tens to a few hundred
-    /// directions) ran as one product on the calling thread while the others waited.
-    private func projectionRanges(_ points: PointMatrix, along directions: [Float]) throws -> [(min: Double, max: Double)] {
+    /// Each extreme is the exact float64 one whatever the chunks and blocks (the float32
+    /// products only pick the points to compute again, and the extremes of blocks combine
+    /// exactly), so they may follow the thread count. With chunks of a fixed 256 directions and
+    /// no blocks, most calls on a real layer (a merged cluster of thousands of points, on tens
+    /// of directions) ran as one product on the calling thread while the others waited.
+    func projectionRanges(_ points: PointMatrix, along directions: [Float]) throws -> [(min: Double, max: Double)] {
         let d = points.dimension
         let count = d > 0 ? directions.count / d : 0
-        let perThread = (count + 2 * threads - 1) / (2 * threads)
-        let chunk = min(OverlapChecker.largestProjectionChunk, max(OverlapChecker.smallestProjectionChunk, perThread))
+        let tasks = 2 * threads
+        guard threads > 1, points.count * count * d >= OverlapChecker.smallestParallelProjection else {
+            return ProbeGeometry.projectionRanges(points, along: directions)
+        }
+        let chunk = min(OverlapChecker.largestProjectionChunk,
+                        max(OverlapChecker.smallestProjectionChunk, (count + tasks - 1) / tasks))
         let chunks = (count + chunk - 1) / chunk
-        guard chunks > 1 else { return ProbeGeometry.projectionRanges(points, along: directions) }
-        return try parallelMap(chunks, threads: threads) { index in
-            let range = (index * chunk * d)..<(min(count, (index + 1) * chunk) * d)
-            return ProbeGeometry.projectionRanges(points, along: Array(directions[range]))
-        }.flatMap { $0 }
+        // Where the directions make too few chunks, the points are split too.
+        let blockCount = min((tasks + chunks - 1) / chunks, max(1, points.count / OverlapChecker.smallestProjectionBlock))
+        let blockRows = (points.count + blockCount - 1) / blockCount
+        let blocks = (0..<blockCount).map { index -> PointMatrix in
+            guard blockCount > 1 else { return points }
+            return points.selecting(rows: Array((index * blockRows)..<min(points.count, (index + 1) * blockRows)))
+        }
+        let parts = try parallelMap(chunks * blocks.count, threads: threads) { task in
+            let (chunkIndex, block) = task.quotientAndRemainder(dividingBy: blocks.count)
+            let range = (chunkIndex * chunk * d)..<(min(count, (chunkIndex + 1) * chunk) * d)
+            return ProbeGeometry.projectionRanges(blocks[block], along: Array(directions[range]))
+        }
+        return (0..<chunks).flatMap { chunkIndex in
+            let first = parts[chunkIndex * blocks.count]
+            return first.indices.map { j in
+                parts[(chunkIndex * blocks.count)..<((chunkIndex + 1) * blocks.count)]
+                    .reduce((min: Double.infinity, max: -Double.infinity)) { (min($0.min, $1[j].min), max($0.max, $1[j].max)) }
+            }
+        }
     }
 
     /// The fewest directions per product in ``projectionRanges(_:along:)``: each product also
@@ -365,6 +401,15 @@ final class OverlapChecker: Sendable {
     /// The most directions per product in ``projectionRanges(_:along:)`` (its float32 products
     /// take `points × directions` floats).
     static let largestProjectionChunk = 256
+    /// The fewest points per block in ``projectionRanges(_:along:)``.
+    static let smallestProjectionBlock = 128
+    /// Multiply–adds (points × directions × dimension) from which ``projectionRanges(_:along:)``
+    /// spreads a projection over the threads (about a millisecond of one thread's work).
+    static let smallestParallelProjection = 1 << 21
+
+    /// Candidates per task in pass 1 of ``certifyInBatch(_:parts:candidates:nodes:among:)`` where
+    /// the new points are few.
+    static let directBlock = 64
 
     /// Rows of new points up to which ``certifyInBatch(_:parts:candidates:nodes:among:)`` projects them on
     /// each reused hyperplane directly instead of in one product for all.
@@ -579,6 +624,44 @@ final class OverlapChecker: Sendable {
         return (widened, euclideanNorm(normal))
     }
 
+    /// The centroids that the centroid-difference normals of `planes` (with each candidate's
+    /// node) need besides each candidate's own: the part's, and those of retired clusters,
+    /// fetched once, in the planes' order, as ``normal(of:part:other:)`` would fetch them.
+    ///
+    /// Fetched once and read from every thread as one table: looked up for each candidate
+    /// on the threads, the retired centroids took a lock each time, and the part's centroid,
+    /// shared by all candidates, had its reference count changed by both threads at once
+    /// (~10% of the late phase of forward merging on a real layer).
+    private func sharedCentroids(of part: Cluster, planes: [(SeparatingHyperplane?, Int)], dimension: Int) -> SharedCentroids {
+        var rows: [Int: Int] = [:], values: [Float] = []
+        if part.centroid.count == dimension, dimension > 0 {
+            rows[part.node] = 0
+            values = part.centroid
+        }
+        var unknown = Set<Int>()
+        for (plane, otherNode) in planes {
+            guard case .centroidDifference(let from, let to) = plane?.normal else { continue }
+            // As `normal(of:part:other:)`: the part's centroid, the candidate's, else a retired
+            // cluster's; the second node is not asked for where the first is unknown.
+            for node in [from, to] {
+                if node == part.node {
+                    if rows[node] == nil { break }
+                    continue
+                }
+                if node == otherNode { continue }
+                if unknown.contains(node) { break }
+                if rows[node] != nil { continue }
+                guard let centroid = retiredCentroids.value(node), centroid.count == dimension, dimension > 0 else {
+                    unknown.insert(node)
+                    break
+                }
+                rows[node] = values.count / dimension
+                values += centroid
+            }
+        }
+        return SharedCentroids(dimension: dimension, rows: rows, values: values, partNode: part.node)
+    }
+
     /// The float32 normal of a stored hyperplane between `part` and `other`; one kept as a
     /// centroid difference is given back from its two nodes' centroids (nil if they are not
     /// known). Nil for a float64 normal (which `reused(_:part:other:merged:rest:)` projects
@@ -634,4 +717,37 @@ final class OverlapChecker: Sendable {
 /// The solver's overlap tolerance for a pair, from the largest point norm when known.
 private func overlapTolerance(for a: PointMatrix, _ b: PointMatrix, scale: Double) -> Double {
     scale > 0 ? overlapTolerance(scale: scale) : overlapTolerance(for: a, b)
+}
+
+/// The centroids that one part's reused centroid-difference normals share (the part's and
+/// retired clusters'), in one table (``OverlapChecker/sharedCentroids(of:planes:)``).
+private struct SharedCentroids: Sendable {
+    /// The centroids' length.
+    let dimension: Int
+    /// The row of each node's centroid in `values`; a node not listed is not known.
+    let rows: [Int: Int]
+    /// The centroids, one after another.
+    let values: [Float]
+    /// The part's node (its centroid is looked for here before the candidate's).
+    let partNode: Int
+
+    /// Writes `centroid(to) − centroid(from)` into `normal`, as ``centroidDifference(from:to:)``,
+    /// with `other`'s own centroid for its node; false where a centroid is not known.
+    func difference(from: Int, to: Int, other: Cluster, into normal: inout [Float]) -> Bool {
+        values.withUnsafeBufferPointer { table in
+            other.centroid.withUnsafeBufferPointer { own in
+                // As `normal(of:part:other:)`: the part first, then the candidate, then a retired cluster.
+                func centroid(_ node: Int) -> UnsafeBufferPointer<Float>? {
+                    if node != partNode, node == other.node { return own.isEmpty ? nil : own }
+                    guard let row = rows[node] else { return nil }
+                    return UnsafeBufferPointer(rebasing: table[(row * dimension)..<((row + 1) * dimension)])
+                }
+                guard let low = centroid(from), let high = centroid(to), low.count == high.count, low.count == normal.count else { return false }
+                normal.withUnsafeMutableBufferPointer { out in
+                    for k in 0..<out.count { out[k] = high[k] - low[k] }
+                }
+                return true
+            }
+        }
+    }
 }

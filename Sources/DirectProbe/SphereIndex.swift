@@ -71,8 +71,10 @@ struct SphereIndex: Sendable {
         labels[slot] = cluster.label
     }
 
-    /// The live clusters of another label whose closed sphere meets `cluster`'s, in ascending
-    /// order of index. The float32 pass only pre-selects (with a margin for its rounding);
+    /// The live clusters of another label whose closed sphere meets `cluster`'s, deepest sphere
+    /// overlap first (ascending gap, then index): nearly the order in which the overlap checker
+    /// takes them, so that its own sort of thousands of candidates finds them sorted but for
+    /// ties. The float32 pass only pre-selects (with a margin for its rounding);
     /// the float64 distance decides exactly, so no pair is missed. Runs on up to `threads`
     /// threads, over blocks of a fixed number of slots.
     func intersecting(_ cluster: Cluster, threads: Int = 1) throws -> [Meeting] {
@@ -84,7 +86,7 @@ struct SphereIndex: Sendable {
                 intersecting(cluster, norm: norm, in: (block * SphereIndex.blockSize)..<min(live, (block + 1) * SphereIndex.blockSize))
             }.flatMap { $0 }
             : intersecting(cluster, norm: norm, in: 0..<live)
-        return found.sorted { $0.index < $1.index }
+        return found.sorted { ($0.gap, $0.index) < ($1.gap, $1.index) }
     }
 
     /// Slots per block of ``intersecting(_:threads:)``.

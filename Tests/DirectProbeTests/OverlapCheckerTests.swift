@@ -192,6 +192,23 @@ struct OverlapCheckerTests {
         #expect(records[0][3] == 0)
     }
 
+    @Test("projections split over threads, by directions and by points, give the exact extremes of one product",
+          arguments: [(700, 96, 40), (5_000, 64, 7), (300, 48, 300)])
+    func projectionsSplitOverThreadsAreExact(count: Int, dimension: Int, directions: Int) throws {
+        var g = SeededGenerator(seed: UInt64(count + directions))
+        let points = PointMatrix(rows: (0..<count).map { _ in (0..<dimension).map { _ in g.unit() * 4 - 2 } })
+        let normals = (0..<(directions * dimension)).map { _ in g.unit() - 0.5 }
+        let whole = projectionRanges(points, along: normals)
+        let folder = TemporaryFolder()
+        let geometry = try clusterGeometry(points: [[0, 0], [1, 1]], labels: ["a", "b"], labelSet: ["a", "b"], in: folder)
+        for threads in [1, 2, 3] {
+            let split = try OverlapChecker(geometry: geometry, threads: threads).projectionRanges(points, along: normals)
+            #expect(split.count == directions)
+            #expect(split.map(\.min) == whole.map(\.min))
+            #expect(split.map(\.max) == whole.map(\.max))
+        }
+    }
+
     @Test("hyperplanes forgotten in the background are gone for every later question, and only theirs")
     func forgottenHyperplanesAreGoneForTheNextCheck() throws {
         let folder = TemporaryFolder()
