@@ -71,12 +71,16 @@ func centroidDifference(from low: [Float], to high: [Float]) -> [Float] {
     let count = min(low.count, high.count)
     return [Float](unsafeUninitializedCapacity: count) { out, initialized in
         low.withUnsafeBufferPointer { low in
-            high.withUnsafeBufferPointer { high in
-                for k in 0..<count { out[k] = high[k] - low[k] }
-            }
+            high.withUnsafeBufferPointer { high in centroidDifference(from: low, to: high, into: out) }
         }
         initialized = count
     }
+}
+
+/// ``centroidDifference(from:to:)`` written into `out` (its first `min` of the three counts).
+func centroidDifference(from low: UnsafeBufferPointer<Float>, to high: UnsafeBufferPointer<Float>,
+                        into out: UnsafeMutableBufferPointer<Float>) {
+    for k in 0..<min(low.count, high.count, out.count) { out[k] = high[k] - low[k] }
 }
 
 /// A float32 normal in float64, for projections.

@@ -257,11 +257,12 @@ final class OverlapChecker: Sendable {
             let withPlane = open.indices.filter { found[$0] != nil }
             let rest = try parts.filter { $0.node != part.node }.map { try pointCache.points($0) }
             let planes: [SeparatingHyperplane?]
+            // The centroids that the planes' normals share, fetched once for all candidates.
+            let shared = sharedCentroids(of: part, planes: withPlane.map { (found[$0], nodes[openNow[$0]]) }, dimension: points.dimension)
             if rest.reduce(0, { $0 + $1.count }) <= OverlapChecker.directRestRows {
                 // A few new points (a cluster absorbing a small one): each candidate's plane on
                 // its own, in parallel, projecting those points directly; no normals copied
                 // into a matrix for a product that would read them once.
-                let shared = sharedCentroids(of: part, planes: withPlane.map { (found[$0], nodes[openNow[$0]]) }, dimension: points.dimension)
                 let blocks = (withPlane.count + OverlapChecker.directBlock - 1) / OverlapChecker.directBlock
                 planes = try parallelMap(blocks, threads: threads) { block -> [SeparatingHyperplane?] in
                     // One normal buffer per block, filled again for each candidate.
@@ -288,7 +289,7 @@ final class OverlapChecker: Sendable {
                 // Many new points: one product per chunk of normals reads them once for all.
                 let normals = try parallelMap(withPlane.count, threads: threads, block: 64) { position -> [Float]? in
                     guard let plane = found[withPlane[position]] else { return nil }
-                    return self.normal(of: plane, part: part, other: candidates[openNow[withPlane[position]]])
+                    return self.normal(of: plane, part: part, other: candidates[openNow[withPlane[position]]], shared: shared)
                 }
                 let usable = withPlane.indices.filter { normals[$0] != nil }
                 let directions = usable.flatMap { normals[$0] ?? [] }
@@ -626,7 +627,8 @@ final class OverlapChecker: Sendable {
 
     /// The centroids that the centroid-difference normals of `planes` (with each candidate's
     /// node) need besides each candidate's own: the part's, and those of retired clusters,
-    /// fetched once, in the planes' order, as ``normal(of:part:other:)`` would fetch them.
+    /// fetched once, in the planes' order (the second node of a plane is not asked for where
+    /// the first is unknown).
     ///
     /// Fetched once and read from every thread as one table: looked up for each candidate
     /// on the threads, the retired centroids took a lock each time, and the part's centroid,
@@ -641,8 +643,7 @@ final class OverlapChecker: Sendable {
         var unknown = Set<Int>()
         for (plane, otherNode) in planes {
             guard case .centroidDifference(let from, let to) = plane?.normal else { continue }
-            // As `normal(of:part:other:)`: the part's centroid, the candidate's, else a retired
-            // cluster's; the second node is not asked for where the first is unknown.
+            // The part's centroid, the candidate's, else a retired cluster's.
             for node in [from, to] {
                 if node == part.node {
                     if rows[node] == nil { break }
@@ -666,7 +667,10 @@ final class OverlapChecker: Sendable {
     /// centroid difference is given back from its two nodes' centroids (nil if they are not
     /// known). Nil for a float64 normal (which `reused(_:part:other:merged:rest:)` projects
     /// on its own, and no product takes).
-    private func normal(of plane: SeparatingHyperplane, part: Cluster, other: Cluster) -> [Float]? {
+    ///
+    /// `shared`: the centroids fetched for all of a part's planes at once
+    /// (``sharedCentroids(of:planes:dimension:)``); without it, this plane's are fetched.
+    private func normal(of plane: SeparatingHyperplane, part: Cluster, other: Cluster, shared: SharedCentroids? = nil) -> [Float]? {
         switch plane.normal {
         case .stored(let values):
             return values
@@ -674,12 +678,9 @@ final class OverlapChecker: Sendable {
             return nil
         case .centroidDifference(let from, let to):
             // The centroids of exactly these nodes: the pair's clusters, or a retired part's.
-            func centroid(_ node: Int) -> [Float]? {
-                let centroid = node == part.node ? part.centroid : node == other.node ? other.centroid : retiredCentroids.value(node)
-                return centroid?.isEmpty == false ? centroid : nil
-            }
-            guard let low = centroid(from), let high = centroid(to), low.count == high.count else { return nil }
-            return centroidDifference(from: low, to: high)
+            let centroids = shared ?? sharedCentroids(of: part, planes: [(plane, other.node)], dimension: other.centroid.count)
+            var normal = [Float](repeating: 0, count: centroids.dimension)
+            return centroids.difference(from: from, to: to, other: other, into: &normal) ? normal : nil
         }
     }
 
@@ -736,16 +737,14 @@ private struct SharedCentroids: Sendable {
     func difference(from: Int, to: Int, other: Cluster, into normal: inout [Float]) -> Bool {
         values.withUnsafeBufferPointer { table in
             other.centroid.withUnsafeBufferPointer { own in
-                // As `normal(of:part:other:)`: the part first, then the candidate, then a retired cluster.
+                // The part's centroid first, then the candidate's, then a retired cluster's.
                 func centroid(_ node: Int) -> UnsafeBufferPointer<Float>? {
                     if node != partNode, node == other.node { return own.isEmpty ? nil : own }
                     guard let row = rows[node] else { return nil }
                     return UnsafeBufferPointer(rebasing: table[(row * dimension)..<((row + 1) * dimension)])
                 }
                 guard let low = centroid(from), let high = centroid(to), low.count == high.count, low.count == normal.count else { return false }
-                normal.withUnsafeMutableBufferPointer { out in
-                    for k in 0..<out.count { out[k] = high[k] - low[k] }
-                }
+                normal.withUnsafeMutableBufferPointer { centroidDifference(from: low, to: high, into: $0) }
                 return true
             }
         }
