@@ -328,8 +328,10 @@ final class OverlapChecker: Sendable {
                 centroidDifference(from: cluster.centroid, to: candidates[openNow[position]].centroid)
             }
             let clusterRanges = try projectionRanges(points, along: normals.flatMap { $0 })
-            // The candidates' sides, in parallel (gathering their points where not cached).
-            let highMinima = try parallelMap(open.count, threads: threads, block: 16) { position in
+            // The candidates' sides, in parallel (gathering their points where not cached); a
+            // few candidates (the suspects) one by one, or they all run on one thread: each may
+            // be a cluster of thousands of points.
+            let highMinima = try parallelMap(open.count, threads: threads, block: max(1, min(16, open.count / (4 * threads)))) { position in
                 projectionRange(try self.pointCache.points(candidates[openNow[position]]), along: widened(normals[position])).min
             }
             let planes = open.indices.map { position in
@@ -405,8 +407,9 @@ final class OverlapChecker: Sendable {
     /// The fewest points per block in ``projectionRanges(_:along:)``.
     static let smallestProjectionBlock = 128
     /// Multiply–adds (points × directions × dimension) from which ``projectionRanges(_:along:)``
-    /// spreads a projection over the threads (about a millisecond of one thread's work).
-    static let smallestParallelProjection = 1 << 21
+    /// spreads a projection over the threads (about a quarter of a millisecond of one thread's
+    /// work; the split costs some ten microseconds).
+    static let smallestParallelProjection = 1 << 19
 
     /// Candidates per task in pass 1 of ``certifyInBatch(_:parts:candidates:nodes:among:)`` where
     /// the new points are few.

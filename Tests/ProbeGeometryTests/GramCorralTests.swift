@@ -110,6 +110,44 @@ struct GramCorralTests {
         }
     }
 
+    @Test("the fast corral's kept R⁻ᵀ1 follows appends and removals anywhere (first, middle, last)")
+    func minimiserThroughManyUpdates() {
+        // The fast corral keeps y = R⁻ᵀ1 up to date instead of solving for it at each minor
+        // cycle; after every step its minimiser must still be that of independent elimination.
+        let dimension = 40
+        let pool = randomVectors(60, dimension: dimension, seed: 23)
+        var corral = GramCorral(dimension: dimension, shift: 2)
+        var inside: [[Double]] = []
+        var next = 0
+        // Removals at the front, the back and in between, and appends in bulk and one by one.
+        let steps: [(removeAt: Int?, add: Int)] = [(nil, 12), (0, 0), (nil, 3), (5, 0), (nil, 0), (-1, 0), (2, 4), (-1, 0), (0, 6), (7, 1)]
+        for (step, (removeAt, add)) in steps.enumerated() {
+            if let removeAt {
+                let position = removeAt < 0 ? corral.size - 1 : removeAt
+                corral.remove(at: position)
+                inside.remove(at: position)
+            }
+            if add == 1 {
+                let joined = corral.append(pool[next], indexA: next, indexB: 0)
+                #expect(joined)
+                inside.append(pool[next])
+                next += 1
+            } else if add > 1 {
+                let block = (next..<(next + add)).map { CorralCandidate(vertex: pool[$0], indexA: $0, indexB: 0) }
+                let joined = corral.append(contentsOf: block)
+                #expect(joined.allSatisfy { $0 })
+                inside += pool[next..<(next + add)]
+                next += add
+            }
+            let expected = affineWeights(inside)
+            let found = corral.affineMinimizer() ?? []
+            #expect(found.count == expected.count, "step \(step)")
+            for p in 0..<min(found.count, expected.count) {
+                #expect(abs(found[p] - expected[p]) < 1e-8, "step \(step), vertex \(p)")
+            }
+        }
+    }
+
     @Test("a warm start appended in bulk joins the vertices one by one would, with the same minimiser")
     func bulkAppendMatchesOneByOne() {
         // 70 vertices (three blocks of the QR corral) in 80 dimensions, among them affine

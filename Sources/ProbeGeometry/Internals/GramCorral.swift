@@ -37,6 +37,16 @@ struct GramCorral {
     private var freeSlots: [Int] = []
     /// Upper-triangular R with RᵀR = c·11ᵀ + G, column-major with stride `capacity`.
     private var r = TriangularFactor()
+    /// y with Rᵀy = 1, kept up to date as R changes (``affineMinimizer()`` needs it at every
+    /// minor cycle): an appended column adds one entry (O(s)), a removal applies its Givens
+    /// rotations to y and drops the last entry (O(s)), where solving again cost O(s²), a
+    /// pass over R, which for the hundreds of vertices of a warm start no longer fits in the
+    /// core's cache.
+    ///
+    /// Why the update holds: with R̃ the factor without column p, R̃ᵀy is 1 (its rows are
+    /// those of Rᵀ but p); the rotations G make G·R̃ = [R′; 0], so R′ᵀ·(G·y)[..<s−1] =
+    /// (G·R̃)ᵀ·(G·y) = R̃ᵀ·y = 1.
+    private var onesSolution: [Double] = []
 
     init(dimension: Int, shift: Double) {
         self.dimension = dimension
@@ -64,7 +74,7 @@ struct GramCorral {
                 column[k] = shift + dot(v.baseAddress!, v.baseAddress!, d)
             }
         }
-        guard r.append(column, dependenceTolerance: GramCorral.dependenceTolerance) else { return false }
+        guard appendColumn(column) else { return false }
         if let slot = freeSlots.popLast() {
             vertices.replaceSubrange(slot * d..<(slot + 1) * d, with: v)
             slots.append(slot)
@@ -97,7 +107,7 @@ struct GramCorral {
             let position = k + offset
             var column = kept.map { shift + gram[$0 * total + position] }
             column.append(shift + gram[position * total + position])
-            guard r.append(column, dependenceTolerance: GramCorral.dependenceTolerance) else { return false }
+            guard appendColumn(column) else { return false }
             list.append(candidate.indexA, candidate.indexB)
             kept.append(position)
             return true
@@ -109,15 +119,35 @@ struct GramCorral {
         return joined
     }
 
+    /// Appends a column of c·11ᵀ + G to R (``TriangularFactor/append(_:dependenceTolerance:)``)
+    /// and the matching entry of y = R⁻ᵀ1; false (and no change) for a dependent vertex.
+    private mutating func appendColumn(_ column: [Double]) -> Bool {
+        guard r.append(column, dependenceTolerance: GramCorral.dependenceTolerance) else { return false }
+        // Row k of Rᵀy = 1: Σ_{p<k} R[p, k]·y_p + R[k, k]·y_k = 1.
+        let k = r.size - 1
+        var sum = 0.0
+        for p in 0..<k { sum += r.entry(p, k) * onesSolution[p] }
+        onesSolution.append((1 - sum) / r.entry(k, k))
+        return true
+    }
+
     mutating func remove(at p: Int) {
-        r.remove(at: p) { _, _, _ in }
+        // The rotations of rows (i, i + 1) that restore R, applied to y in the same order.
+        onesSolution.withUnsafeMutableBufferPointer { y in
+            r.remove(at: p) { i, cs, sn in
+                let (a, b) = (y[i], y[i + 1])
+                y[i] = cs * a + sn * b
+                y[i + 1] = cs * b - sn * a
+            }
+        }
+        onesSolution.removeLast()
         freeSlots.append(slots.remove(at: p))
         list.remove(at: p)
     }
 
     func affineMinimizer() -> [Double]? {
-        // u = (RᵀR)⁻¹ 1, normalised to sum 1.
-        let u = r.solve(r.solveTransposed([Double](repeating: 1, count: size)))
+        // u = (RᵀR)⁻¹ 1 = R⁻¹y, normalised to sum 1.
+        let u = r.solve(onesSolution)
         let total = u.reduce(0, +)
         guard total > 0, total.isFinite else { return nil }
         return u.map { $0 / total }
