@@ -6,8 +6,9 @@
 // iteration costs about 7·s·(d + 1) for s vertices in d dimensions. The minimiser only
 // needs R, and R is also the Cholesky factor of BᵀB = c·11ᵀ + G (G the Gram matrix of the
 // vertices): appending costs the s inner products of the new vertex (s·d) and a triangular
-// solve (s²), the minimiser two triangular solves, so an iteration costs about
-// 2·s·d + 3·s², three to four times less where s ≪ d. The price is accuracy: forming BᵀB
+// solve (s²), the minimiser one triangular solve (R⁻ᵀ1 is kept up to date, see
+// `onesSolution`), so an iteration costs about 2·s·d + 2·s², three to four times less
+// where s ≪ d. The price is accuracy: forming BᵀB
 // squares B's condition number, so nearly dependent vertices are rejected sooner (below
 // ~1e-5 of a column's length instead of 1e-12) and the minimiser is less exact when the
 // nearest points are very close compared with the spread of the sets. Solves on this corral
