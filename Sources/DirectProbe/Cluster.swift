@@ -118,7 +118,8 @@ struct ClusterGeometry: Sendable {
     }
 
     /// Members from which ``summary(node:number:label:members:threads:)`` uses its threads
-    /// (a summary of 1 024 points of 384 floats is ~0.3 ms of one thread).
+    /// (at 2 048, a profile of layer 6 of the full supersense task found 1.5% of forward
+    /// merging's calling-thread samples in summaries run on that thread alone).
     static let parallelMembers = 1024
 
     /// The members' points as a dense matrix for a solver.

@@ -407,8 +407,9 @@ final class OverlapChecker: Sendable {
     /// The fewest points per block in ``projectionRanges(_:along:)``.
     static let smallestProjectionBlock = 128
     /// Multiply–adds (points × directions × dimension) from which ``projectionRanges(_:along:)``
-    /// spreads a projection over the threads (about a quarter of a millisecond of one thread's
-    /// work; the split costs some ten microseconds).
+    /// spreads a projection over the threads. At 2^21, a late profile of layer 6 of the full
+    /// supersense task still found 2.5% of the calling thread's samples in projections below
+    /// it, run on that thread alone.
     static let smallestParallelProjection = 1 << 19
 
     /// Candidates per task in pass 1 of ``certifyInBatch(_:parts:candidates:nodes:among:)`` where
