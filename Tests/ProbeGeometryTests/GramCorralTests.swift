@@ -187,6 +187,57 @@ struct GramCorralTests {
         check(GramCorral.self)
     }
 
+    @Test("a warm start of independent vertices is factored at once (Cholesky, Householder), and the factors then follow appends and removals")
+    func bulkFactorOfAWarmStart() {
+        // 48 independent vertices in 64 dimensions: LAPACK's factor of the whole warm start
+        // (the fast corral's Cholesky, the QR corral's Householder QR), not appends one by one.
+        let dimension = 64
+        let vectors = randomVectors(48, dimension: dimension, seed: 31)
+        #expect(vectors.count >= GramCorral.smallestBulkFactor && vectors.count >= Corral.smallestHouseholderStart)
+        func check<C: WolfeCorral>(_: C.Type) {
+            var corral = C(dimension: dimension, shift: 2)
+            let joined = corral.append(contentsOf: vectors.enumerated().map { CorralCandidate(vertex: $1, indexA: $0, indexB: 0) })
+            #expect(joined == [Bool](repeating: true, count: vectors.count), "\(C.self)")
+            #expect(corral.indexA == Array(vectors.indices), "\(C.self)")
+            var inside = vectors
+            func expectMinimiser(_ step: String) {
+                let expected = affineWeights(inside)
+                let found = corral.affineMinimizer() ?? []
+                #expect(found.count == expected.count, "\(C.self) \(step)")
+                for p in 0..<min(found.count, expected.count) {
+                    #expect(abs(found[p] - expected[p]) < 1e-8, "\(C.self) \(step), vertex \(p)")
+                }
+            }
+            expectMinimiser("after the bulk")
+            // The current point is the weighted sum of the vertices.
+            corral.weights = [Double](repeating: 1 / Double(vectors.count), count: vectors.count)
+            let point = corral.currentPoint()
+            for k in 0..<dimension {
+                let expected = vectors.reduce(0) { $0 + $1[k] } / Double(vectors.count)
+                #expect(abs(point[k] - expected) < 1e-12, "\(C.self)")
+            }
+            let extra = randomVectors(1, dimension: dimension, seed: 32)[0]
+            let extraJoined = corral.append(extra, indexA: 48, indexB: 0)
+            #expect(extraJoined, "\(C.self)")
+            inside.append(extra)
+            expectMinimiser("after one more vertex")
+            // The first, one in the middle, the last.
+            for removal in [0, 20, -1] {
+                let position = removal < 0 ? corral.size - 1 : removal
+                corral.remove(at: position)
+                inside.remove(at: position)
+                expectMinimiser("after removing vertex \(position)")
+            }
+            // A vertex in the affine hull of the others is still refused.
+            let dependent = (0..<dimension).map { 0.5 * inside[3][$0] + 0.5 * inside[7][$0] }
+            let dependentJoined = corral.append(dependent, indexA: 99, indexB: 0)
+            #expect(!dependentJoined, "\(C.self)")
+            expectMinimiser("after a refused vertex")
+        }
+        check(GramCorral.self)
+        check(Corral.self)
+    }
+
     /// (points per side, dimension, gap between the boxes; 0 touches).
     static let pairs: [(Int, Int, Float)] = [(40, 8, 0.5), (120, 24, 0.05), (200, 64, 0.01), (60, 16, 0), (300, 32, 1e-4)]
 

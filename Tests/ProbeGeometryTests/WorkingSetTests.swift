@@ -114,6 +114,27 @@ struct WorkingSetTests {
         #expect(first.iterations == second.iterations && first.fullPasses == second.fullPasses)
     }
 
+    @Test("working sets that copy their rows and sets that read them in place give the same answer to the bit",
+          arguments: [(300, 32, Float(3), UInt64(11)), (400, 64, 0, 6), (150, 128, 4, 7)])
+    func packedAndUnpackedAgree(count: Int, dimension: Int, shift: Float, seed: UInt64) {
+        let (a, b) = gaussianPair(count: count, dimension: dimension, shift: shift, seed: seed)
+        var packed = smallSets, inPlace = smallSets
+        packed.largestUnpackedSide = 0
+        inPlace.largestUnpackedSide = .max
+        for rule in [StopRule.accuracy(1e-6), .decision] {
+            let copied = solveNearestPoints(a, b, rule: rule, policy: packed)
+            let read = solveNearestPoints(a, b, rule: rule, policy: inPlace)
+            #expect(copied.fullPasses >= 2)
+            #expect(copied.verdict == read.verdict)
+            #expect(copied.upperBound.bitPattern == read.upperBound.bitPattern)
+            #expect(copied.lowerBound.bitPattern == read.lowerBound.bitPattern)
+            #expect(copied.normal == read.normal)
+            #expect(copied.weightsA.map(\.index) == read.weightsA.map(\.index))
+            #expect(copied.weightsB.map(\.weight) == read.weightsB.map(\.weight))
+            #expect(copied.iterations == read.iterations && copied.fullPasses == read.fullPasses)
+        }
+    }
+
     @Test("point to hull with more points than the default sets hold", arguments: [
         ([Float](repeating: 0.5, count: 8), true),
         ([Float(1.75)] + [Float](repeating: 0.5, count: 7), false),

@@ -1,6 +1,6 @@
 import CBLAS
 
-// This module's only calls into BLAS.
+// This module's only calls into BLAS and LAPACK (the LAPACK routines OpenBLAS builds in).
 
 /// OpenBLAS on one thread, set once before this module's first product: the same setting as
 /// `ProbeKernels.BLASThreads` (which explains why), kept here too because this module depends
@@ -44,4 +44,41 @@ func subtractProduct(_ s: UnsafeBufferPointer<Double>, rows: Int, inner: Int, _ 
     _ = openBLASOnOneThread
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner), -1,
                 s.baseAddress, Int32(inner), x.baseAddress, Int32(columns), 1, y.baseAddress, Int32(columns))
+}
+
+/// Overwrites the upper triangle of the symmetric `count` × `count` matrix in `a` (column-major,
+/// leading dimension `stride`) with its Cholesky factor R (RᵀR = A), LAPACK's `dpotrf`; false if
+/// A is not positive definite to working precision (then `a` holds a partial factor).
+func choleskyUpper(_ a: UnsafeMutablePointer<Double>, count: Int, stride: Int) -> Bool {
+    guard count > 0 else { return true }
+    _ = openBLASOnOneThread
+    var n = Int32(count), lda = Int32(stride), info: Int32 = 0
+    "U".withCString { uplo in dpotrf_(uplo, &n, a, &lda, &info) }
+    return info == 0
+}
+
+/// The thin QR factorisation of the `rows` × `columns` matrix in `a` (column-major, leading
+/// dimension `rows`, rows ≥ columns), Householder reflections (LAPACK's `dgeqrf`, then
+/// `dorgqr`): `a` becomes Q's orthonormal columns and `r` (`columns` × `columns`,
+/// column-major) R, upper triangular; false where LAPACK reports an error.
+func householderQR(_ a: UnsafeMutablePointer<Double>, rows: Int, columns: Int, r: UnsafeMutablePointer<Double>) -> Bool {
+    guard columns > 0, rows >= columns else { return columns == 0 }
+    _ = openBLASOnOneThread
+    var m = Int32(rows), n = Int32(columns), info: Int32 = 0
+    var tau = [Double](repeating: 0, count: columns)
+    // The workspace each routine asks for (a query with lwork = −1), the larger of the two.
+    var size = 0.0, query: Int32 = -1
+    dgeqrf_(&m, &n, a, &m, &tau, &size, &query, &info)
+    var work = [Double](repeating: 0, count: max(1, Int(size)))
+    var lwork = Int32(work.count)
+    dgeqrf_(&m, &n, a, &m, &tau, &work, &lwork, &info)
+    guard info == 0 else { return false }
+    for column in 0..<columns {
+        for row in 0..<columns { r[column * columns + row] = row <= column ? a[column * rows + row] : 0 }
+    }
+    dorgqr_(&m, &n, &n, a, &m, &tau, &size, &query, &info)
+    if Int(size) > work.count { work = [Double](repeating: 0, count: Int(size)) }
+    lwork = Int32(work.count)
+    dorgqr_(&m, &n, &n, a, &m, &tau, &work, &lwork, &info)
+    return info == 0
 }

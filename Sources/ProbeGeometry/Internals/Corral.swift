@@ -75,6 +75,9 @@ struct Corral {
     /// layers (15% of the samples on layer 0).
     mutating func append(contentsOf candidates: [CorralCandidate]) -> [Bool] {
         guard candidates.count > 1 else { return candidates.map { append($0.vertex, indexA: $0.indexA, indexB: $0.indexB) } }
+        if size == 0, candidates.count >= Corral.smallestHouseholderStart, appendByHouseholder(candidates) {
+            return [Bool](repeating: true, count: candidates.count)
+        }
         var joined: [Bool] = []
         joined.reserveCapacity(candidates.count)
         q.reserveCapacity((size + candidates.count) * height)
@@ -83,6 +86,46 @@ struct Corral {
             joined += appendBlock(candidates[start..<min(start + Corral.blockSize, candidates.count)])
         }
         return joined
+    }
+
+    /// The fewest vertices of a warm start that ``append(contentsOf:)`` factors with
+    /// Householder reflections at once.
+    static let smallestHouseholderStart = 16
+
+    /// Starts an empty corral with all of `candidates` at once, from LAPACK's Householder QR of
+    /// their bordered columns (`dgeqrf` and `dorgqr`: ~4·s²·(d + 1) − 4·s³/3 flops, blocked,
+    /// where block Gram–Schmidt twice takes ~8·s²·(d + 1); the warm starts of rejected merges'
+    /// suspects on a real layer hold ~380 vertices in d = 384); false (and no change) where a
+    /// column is dependent by the test of ``accept(_:orthogonalized:coefficients:indexA:indexB:)``
+    /// (|R_jj| is the length of column j's part orthogonal to the columns before it, the
+    /// `rho` of that test), so that the caller appends them one by one, leaving those out.
+    private mutating func appendByHouseholder(_ candidates: [CorralCandidate]) -> Bool {
+        let m = height, s = candidates.count
+        guard m >= s else { return false }
+        let bordered = candidates.flatMap { self.bordered($0.vertex) }
+        var factorQ = bordered
+        var factorR = [Double](repeating: 0, count: s * s)
+        let factored = factorQ.withUnsafeMutableBufferPointer { q in
+            factorR.withUnsafeMutableBufferPointer { r in
+                guard let q = q.baseAddress, let r = r.baseAddress else { return false }
+                return householderQR(q, rows: m, columns: s, r: r)
+            }
+        }
+        guard factored else { return false }
+        for column in 0..<s {
+            let length = bordered.withUnsafeBufferPointer { b in dot(b.baseAddress! + column * m, b.baseAddress! + column * m, m) }.squareRoot()
+            guard abs(factorR[column * s + column]) > Corral.dependenceTolerance * length else { return false }
+        }
+        // The signs of Gram–Schmidt: a positive diagonal (row j of R and column j of Q negated together).
+        for j in 0..<s where factorR[j * s + j] < 0 {
+            for column in j..<s { factorR[column * s + j] = -factorR[column * s + j] }
+            for t in 0..<m { factorQ[j * m + t] = -factorQ[j * m + t] }
+        }
+        for column in 0..<s { r.append(computed: Array(factorR[(column * s)..<(column * s + column + 1)])) }
+        q = factorQ
+        columns = bordered
+        for candidate in candidates { list.append(candidate.indexA, candidate.indexB) }
+        return true
     }
 
     /// One block of ``append(contentsOf:)``.

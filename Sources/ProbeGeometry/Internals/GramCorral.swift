@@ -25,6 +25,9 @@ struct GramCorral {
     /// this fraction of its squared length is treated as affinely dependent: rounding in
     /// the factor is of order 1e-16 of the squared lengths, so anything below ~1e-10 is noise.
     static let dependenceTolerance = 1e-10
+    /// The fewest vertices of a warm start that ``append(contentsOf:)`` factors at once
+    /// (LAPACK's `dpotrf`) instead of column by column.
+    static let smallestBulkFactor = 16
 
     var list = VertexList()
     /// The vertices' coordinates, `dimension` values per slot; vertex p is in slot
@@ -90,6 +93,8 @@ struct GramCorral {
     /// Appends the vertices in order, as ``append(_:indexA:indexB:)`` one after another
     /// does, with their inner products from one `dsyrk` instead of s dot products per vertex
     /// (s²·d/2 products, which one by one cost more than the rest of a short warm solve).
+    /// Into an empty corral, the factor of all of them at once (LAPACK's `dpotrf`, blocked)
+    /// where none is dependent; else column by column, leaving the dependent ones out.
     mutating func append(contentsOf candidates: [CorralCandidate]) -> [Bool] {
         let d = dimension, k = size, total = size + candidates.count
         guard candidates.count > 1 else { return candidates.map { append($0.vertex, indexA: $0.indexA, indexB: $0.indexB) } }
@@ -102,6 +107,20 @@ struct GramCorral {
         var gram = [Double](repeating: 0, count: total * total)
         all.withUnsafeBufferPointer { all in
             gram.withUnsafeMutableBufferPointer { gramUpperTriangle(all, count: total, dimension: d, into: $0) }
+        }
+        // Into an empty corral (a warm start), the whole factor at once where no vertex is
+        // dependent; otherwise column by column, leaving the dependent ones out.
+        let shift = self.shift
+        if k == 0, candidates.count >= GramCorral.smallestBulkFactor,
+           let factor = TriangularFactor.factoring(count: total, dependenceTolerance: GramCorral.dependenceTolerance,
+                                                   column: { p, q in shift + gram[p * total + q] }) {
+            r = factor
+            onesSolution = r.solveTransposed([Double](repeating: 1, count: total))
+            for candidate in candidates { list.append(candidate.indexA, candidate.indexB) }
+            vertices = all
+            slots = Array(0..<total)
+            freeSlots = []
+            return [Bool](repeating: true, count: total)
         }
         var kept = Array(0..<k)
         let joined = candidates.enumerated().map { offset, candidate in

@@ -246,8 +246,10 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
         }
         let working = useWorkingSets
         let state = State(corral: corral,
-                          setA: WorkingSet(pointCount: working ? a.count : 0, dimension: d),
-                          setB: WorkingSet(pointCount: working ? b.count : 0, dimension: d),
+                          setA: WorkingSet(pointCount: working ? a.count : 0, dimension: d,
+                                           largestUnpackedSide: policy.largestUnpackedSide),
+                          setB: WorkingSet(pointCount: working ? b.count : 0, dimension: d,
+                                           largestUnpackedSide: policy.largestUnpackedSide),
                           productsA: [Double](repeating: 0, count: working ? a.count : 0),
                           productsB: [Double](repeating: 0, count: working ? b.count : 0),
                           droppedWarmStart: dropped)
@@ -271,8 +273,8 @@ private struct NearestPointSolver<CorralType: WolfeCorral> {
     /// One iteration with the oracle on the working sets; false when a full pass is due
     /// instead (the sets converged, the step budget is spent, or the vertex is dependent).
     private func restrictedStep(_ state: inout State, _ point: Iterate, _ scale: Scale) -> Bool {
-        let (i, minA) = point.x.withUnsafeBufferPointer { state.setA.extreme(along: $0.baseAddress!, sign: 1) }
-        let (j, maxB) = point.x.withUnsafeBufferPointer { state.setB.extreme(along: $0.baseAddress!, sign: -1) }
+        let (i, minA) = point.x.withUnsafeBufferPointer { state.setA.extreme(along: $0.baseAddress!, sign: 1, rows: a) }
+        let (j, maxB) = point.x.withUnsafeBufferPointer { state.setB.extreme(along: $0.baseAddress!, sign: -1, rows: b) }
         let xv = minA - maxB
         let lower = xv / point.upper
         // Converged on the sets: the stopping rule holds on them (for a decision, a

@@ -76,6 +76,38 @@ struct TriangularFactor {
         size -= 1
     }
 
+    /// The factor of a whole matrix at once, `column(p, q)` giving its entry (p, q) for p ≤ q
+    /// (`count` columns), from LAPACK's blocked Cholesky factorisation; nil where a column is
+    /// dependent by the test of ``append(_:dependenceTolerance:)`` (its diagonal entry, squared,
+    /// at most `dependenceTolerance` times the matrix's diagonal entry), or A is not positive
+    /// definite. Column-by-column appends make the same factor but for rounding, with s³/6
+    /// multiply–adds in s triangular solves of growing length, several times slower for the
+    /// hundreds of columns of a warm start.
+    static func factoring(count: Int, dependenceTolerance: Double, column: (Int, Int) -> Double) -> TriangularFactor? {
+        // The capacity that appends would have grown to: 8, doubled as needed.
+        var factor = TriangularFactor()
+        var n = 8
+        while n < count { n *= 2 }
+        factor.capacity = n
+        factor.storage = [Double](repeating: 0, count: n * n)
+        var diagonal = [Double](repeating: 0, count: count)
+        for q in 0..<count {
+            for p in 0...q { factor.storage[q * n + p] = column(p, q) }
+            diagonal[q] = factor.storage[q * n + q]
+            guard diagonal[q] > 0 else { return nil }
+        }
+        let factored = factor.storage.withUnsafeMutableBufferPointer { storage in
+            storage.baseAddress.map { choleskyUpper($0, count: count, stride: n) } ?? false
+        }
+        guard factored else { return nil }
+        for q in 0..<count {
+            let entry = factor.storage[q * n + q]
+            guard entry * entry > dependenceTolerance * diagonal[q] else { return nil }
+        }
+        factor.size = count
+        return factor
+    }
+
     /// Appends a column computed elsewhere: its `size` entries above the diagonal, then the
     /// (positive) diagonal entry.
     mutating func append(computed column: [Double]) {
