@@ -47,6 +47,12 @@ final class GenerationalCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         }
     }
 
+    /// The value stored for `key`, if any, its age unchanged (a look that decides nothing of
+    /// what to keep).
+    func peek(_ key: Key) -> Value? {
+        generations.withLock { $0.current[key] ?? $0.previous[key] }
+    }
+
     /// Whether a value is stored for `key` (its age unchanged).
     func contains(_ key: Key) -> Bool {
         generations.withLock { $0.current[key] != nil || $0.previous[key] != nil }

@@ -194,6 +194,12 @@ struct HyperplaneCache: Sendable {
         solved.contains(NodePair(a, b))
     }
 
+    /// Whether the corral stored with the pair's solver hyperplane was found by the QR corral
+    /// (the pair's nearest points were very close), without touching its age.
+    func solvedOnQR(_ a: Int, _ b: Int) -> Bool {
+        solved.peek(NodePair(a, b))?.corral?.isQR ?? false
+    }
+
     /// Whether a hyperplane is stored for the pair (without touching its age).
     func contains(_ a: Int, _ b: Int) -> Bool {
         let key = NodePair(a, b)

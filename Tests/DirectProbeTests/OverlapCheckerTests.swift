@@ -144,7 +144,40 @@ struct OverlapCheckerTests {
         #expect(checker.reusedHyperplanes == 0)
     }
 
-    @Test("a merge that overlaps a near-touching cluster is rejected by the suspects, before any other candidate is certified")
+    @Test("a merge that overlaps a cluster separated on the QR corral is rejected by that suspect, before any other candidate is certified")
+    func qrSuspectsEndARejectedMerge() throws {
+        // A and B: long parallel segments ~1.3e-4 apart at norms ~1000 (the overlap tolerance is
+        // ~1e-4), at the first angle whose solve ends on the QR corral (the nearest points very
+        // close): B is then a suspect that likely rejects. P (label a) lies beyond B, so A ∪ P
+        // overlaps B. Ten points of label b left of A are other candidates, all separable.
+        let pair = try #require(NearTolerancePair.first(angles: 400, gap: { 1.0e-4 * (1 + 0.002 * Double($0 % 20)) }) { _, _, verdict in
+            verdict.verdict == .separable && verdict.corralIsQR
+        }, "no angle where the solve ends on the QR corral")
+        let turn = atan2(Double(pair.points[1][1]), Double(pair.points[1][0])) - Double.pi / 2
+        func turned(_ x: Double, _ y: Double) -> [Float] {
+            [Float(x * cos(turn) - y * sin(turn)), Float(x * sin(turn) + y * cos(turn))]
+        }
+        let points = Array(pair.points[0..<4]) + [turned(5, 0)] + (0..<10).map { turned(-100 - 10 * Double($0), 40 * Double($0)) }
+        let folder = TemporaryFolder()
+        let geometry = try clusterGeometry(points: points, labels: ["a", "a", "b", "b", "a"] + Array(repeating: "b", count: 10),
+                                           labelSet: ["a", "b"], in: folder)
+        let a = try geometry.summary(node: 0, label: 0, members: [0, 1]), b = try geometry.summary(node: 1, label: 1, members: [2, 3])
+        let p = try geometry.summary(node: 2, label: 0, members: [4])
+        let far = try (0..<10).map { try geometry.summary(node: 10 + $0, label: 1, members: [Int32(5 + $0)]) }
+        let merged = try geometry.summary(node: 50, label: 0, members: [0, 1, 4])
+        let checker = OverlapChecker(geometry: geometry, threads: 2, corralIterations: 0)
+        #expect(try checker.firstOverlap(in: [a, b]) == nil)
+        #expect(checker.solverCalls == 1)
+        #expect(checker.wasNearTouching(a, b))
+        let certificatesBefore = checker.reusedHyperplanes + checker.centroidCertificates
+        #expect(try checker.overlapsAny(merged, parts: [a, p], candidates: far + [b], records: false))
+        #expect(checker.solverCalls == 2)
+        #expect(checker.unprovenOverlaps == 0)
+        #expect(checker.reusedHyperplanes + checker.centroidCertificates == certificatesBefore)
+        for other in far { #expect(!checker.hasHyperplane(merged, other)) }
+    }
+
+    @Test("a merge that overlaps a near-touching cluster is rejected, its suspect solved with the others' leftovers")
     func suspectsEndARejectedMerge() throws {
         // A (label a) is the segment (0,0)–(10,0); C (label b) the segment (−5,1)–(20,−0.5),
         // above A over A's whole span: separable, but not along the centroid difference, so
@@ -154,13 +187,16 @@ struct OverlapCheckerTests {
         let (geometry, a, b, c, far, merged) = try SuspectScene.clusters(pointB: [5, 1], farHeight: { _ in 100 }, in: folder)
 
         // With the solver's hyperplane of A and C stored (a corral kept after any solve), C is
-        // a suspect of A ∪ B: the merge is rejected before the far clusters are looked at.
+        // a suspect of A ∪ B. Separated on the fast corral, it is solved in one batch with the
+        // candidates the others' certificates leave (none here: all twenty are certified), and
+        // the merge is rejected.
         let checker = OverlapChecker(geometry: geometry, threads: 2, corralIterations: 0)
         #expect(try checker.firstOverlap(in: [a, c]) == nil)
         #expect(checker.solverCalls == 1)
+        #expect(checker.wasNearTouching(a, c))
         let certificatesBefore = checker.reusedHyperplanes + checker.centroidCertificates
         #expect(try checker.overlapsAny(merged, parts: [a, b], candidates: far + [c], records: false))
-        #expect(checker.reusedHyperplanes + checker.centroidCertificates == certificatesBefore)
+        #expect(checker.reusedHyperplanes + checker.centroidCertificates == certificatesBefore + far.count)
         // The overlap was proven (two points within the tolerance), not assumed.
         #expect(checker.solverCalls == 2)
         #expect(checker.unprovenOverlaps == 0)
