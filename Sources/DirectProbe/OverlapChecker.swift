@@ -193,12 +193,11 @@ final class OverlapChecker: Sendable {
             if try firstOverlap(pending, partsOf: partsOf, records: records, certificatesTried: true, progress: nil) != nil {
                 return true
             }
+            guard !others.isEmpty else { return false }
             pending = []
         }
-        if !others.isEmpty {
-            let unproven = try certifyInBatch(cluster, parts: parts, candidates: candidates, nodes: nodes, among: others)
-            pending += unproven.map { (cluster, candidates[$0]) }
-        }
+        let unproven = try certifyInBatch(cluster, parts: parts, candidates: candidates, nodes: nodes, among: others)
+        pending += unproven.map { (cluster, candidates[$0]) }
         return try firstOverlap(pending, partsOf: partsOf, records: records, certificatesTried: true, progress: nil) != nil
     }
 

@@ -112,16 +112,19 @@ struct Corral {
             }
         }
         guard factored else { return false }
-        for column in 0..<s {
-            let length = bordered.withUnsafeBufferPointer { b in dot(b.baseAddress! + column * m, b.baseAddress! + column * m, m) }.squareRoot()
-            guard abs(factorR[column * s + column]) > Corral.dependenceTolerance * length else { return false }
+        let independent = bordered.withUnsafeBufferPointer { b in
+            (0..<s).allSatisfy { column in
+                let length = b.baseAddress.map { dot($0 + column * m, $0 + column * m, m) }?.squareRoot() ?? 0
+                return abs(factorR[column * s + column]) > Corral.dependenceTolerance * length
+            }
         }
+        guard independent else { return false }
         // The signs of Gram–Schmidt: a positive diagonal (row j of R and column j of Q negated together).
         for j in 0..<s where factorR[j * s + j] < 0 {
             for column in j..<s { factorR[column * s + j] = -factorR[column * s + j] }
             for t in 0..<m { factorQ[j * m + t] = -factorQ[j * m + t] }
         }
-        for column in 0..<s { r.append(computed: Array(factorR[(column * s)..<(column * s + column + 1)])) }
+        r = TriangularFactor(count: s) { p, column in factorR[column * s + p] }
         q = factorQ
         columns = bordered
         for candidate in candidates { list.append(candidate.indexA, candidate.indexB) }

@@ -7,6 +7,21 @@ struct TriangularFactor {
     private var storage: [Double] = []
     private var capacity = 0
 
+    init() {}
+
+    /// A factor of `count` columns whose entry (p, q), p ≤ q, is `entry(p, q)`, at the
+    /// capacity appends would have grown it to (8, doubled as needed).
+    init(count: Int, entry: (Int, Int) -> Double) {
+        var n = 8
+        while n < count { n *= 2 }
+        capacity = n
+        storage = [Double](repeating: 0, count: n * n)
+        for q in 0..<count {
+            for p in 0...q { storage[q * n + p] = entry(p, q) }
+        }
+        size = count
+    }
+
     private mutating func grow() {
         let newCapacity = max(8, capacity * 2)
         var newStorage = [Double](repeating: 0, count: newCapacity * newCapacity)
@@ -84,18 +99,11 @@ struct TriangularFactor {
     /// multiply–adds in s triangular solves of growing length, several times slower for the
     /// hundreds of columns of a warm start.
     static func factoring(count: Int, dependenceTolerance: Double, column: (Int, Int) -> Double) -> TriangularFactor? {
-        // The capacity that appends would have grown to: 8, doubled as needed.
-        var factor = TriangularFactor()
-        var n = 8
-        while n < count { n *= 2 }
-        factor.capacity = n
-        factor.storage = [Double](repeating: 0, count: n * n)
-        var diagonal = [Double](repeating: 0, count: count)
-        for q in 0..<count {
-            for p in 0...q { factor.storage[q * n + p] = column(p, q) }
-            diagonal[q] = factor.storage[q * n + q]
-            guard diagonal[q] > 0 else { return nil }
-        }
+        // The matrix's upper triangle, factored in place.
+        var factor = TriangularFactor(count: count, entry: column)
+        let n = factor.capacity
+        let diagonal = (0..<count).map { factor.storage[$0 * n + $0] }
+        guard diagonal.allSatisfy({ $0 > 0 }) else { return nil }
         let factored = factor.storage.withUnsafeMutableBufferPointer { storage in
             storage.baseAddress.map { choleskyUpper($0, count: count, stride: n) } ?? false
         }
@@ -104,7 +112,6 @@ struct TriangularFactor {
             let entry = factor.storage[q * n + q]
             guard entry * entry > dependenceTolerance * diagonal[q] else { return nil }
         }
-        factor.size = count
         return factor
     }
 

@@ -94,9 +94,10 @@ struct WorkingSet {
         var bestKey = Double.infinity
         var bestValue = sign * Double.infinity
         packed.withUnsafeBufferPointer { packed in
-            let base = packed.baseAddress
+            let base = packs ? packed.baseAddress : nil
             for (position, index) in indices.enumerated() {
-                let row = packs ? base.map { $0 + position * dimension } ?? rows.row(index) : rows.row(index)
+                // The copy where the set packs its rows, else the row where it is.
+                let row = base.map { $0 + position * dimension } ?? rows.row(index)
                 let value = dot(row, x, dimension)
                 let key = sign * value
                 // Points join in no particular order; compare indices so that ties go to
