@@ -50,6 +50,22 @@ struct SphereIndexTests {
         }
     }
 
+    @Test("sorted runs merged are the runs' elements sorted, ties in run order")
+    func mergedRunsAreSorted() {
+        var rng = SeededGenerator(seed: 11)
+        for runCount in [0, 1, 2, 3, 7, 16] {
+            // (key, origin): few distinct keys, so that runs tie often.
+            let runs = (0..<runCount).map { run in
+                (0..<Int(rng.unit() * 40)).map { position in (key: Int(rng.unit() * 10), origin: run * 1_000 + position) }
+                    .sorted { $0.key < $1.key }
+            }
+            let merged = mergeRuns(runs, by: { $0.key < $1.key })
+            // A stable sort of the runs' concatenation keeps ties in run order, as the merge must.
+            let expected = runs.flatMap { $0 }.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+            #expect(merged.map(\.origin) == expected.map(\.origin))
+        }
+    }
+
     @Test("removals and updates in any order keep it equal to a plain test of the live clusters")
     func removalsAndUpdatesKeepItExact() throws {
         var rng = SeededGenerator(seed: 8)
