@@ -31,14 +31,10 @@ struct GramCorral {
 
     var list = VertexList()
     /// The vertices' coordinates, `dimension` values per slot; vertex p is in slot
-    /// `slots[p]`. Slots, not positions: a removed vertex frees its slot for the next one, so
-    /// a removal moves no coordinates (with hundreds of vertices of hundreds of coordinates,
-    /// closing the gap moved up to a megabyte per dropped vertex).
+    /// `slots[p]` (a removal moves no coordinates).
     private var vertices: [Double] = []
     /// The slot of each vertex, by position.
-    private var slots: [Int] = []
-    /// Slots of removed vertices, for reuse.
-    private var freeSlots: [Int] = []
+    private var slots = SlotTable()
     /// Upper-triangular R with RᵀR = c·11ᵀ + G, column-major with stride `capacity`.
     private var r = TriangularFactor()
     /// y with Rᵀy = 1, kept up to date as R changes (``affineMinimizer()`` needs it at every
@@ -79,12 +75,11 @@ struct GramCorral {
             }
         }
         guard appendColumn(column) else { return false }
-        if let slot = freeSlots.popLast() {
-            vertices.replaceSubrange(slot * d..<(slot + 1) * d, with: v)
-            slots.append(slot)
-        } else {
-            slots.append(slots.count + freeSlots.count)
+        let (slot, isNew) = slots.append()
+        if isNew {
             vertices.append(contentsOf: v)
+        } else {
+            vertices.replaceSubrange(slot * d..<(slot + 1) * d, with: v)
         }
         list.append(i, j)
         return true
@@ -101,7 +96,7 @@ struct GramCorral {
         // The vertices by position, then the candidates.
         var all: [Double] = []
         all.reserveCapacity(total * d)
-        for slot in slots { all.append(contentsOf: vertices[slot * d..<(slot + 1) * d]) }
+        for slot in slots.inPositionOrder { all.append(contentsOf: vertices[slot * d..<(slot + 1) * d]) }
         for candidate in candidates { all.append(contentsOf: candidate.vertex) }
         // gram[p·total + q] = ⟨v_p, v_q⟩ for p ≤ q.
         var gram = [Double](repeating: 0, count: total * total)
@@ -118,8 +113,7 @@ struct GramCorral {
             onesSolution = r.solveTransposed([Double](repeating: 1, count: total))
             for candidate in candidates { list.append(candidate.indexA, candidate.indexB) }
             vertices = all
-            slots = Array(0..<total)
-            freeSlots = []
+            slots = SlotTable(count: total)
             return [Bool](repeating: true, count: total)
         }
         var kept = Array(0..<k)
@@ -134,8 +128,7 @@ struct GramCorral {
         }
         // The joined vertices' coordinates: `all` itself where every one joined.
         vertices = kept.count == total ? all : kept.flatMap { all[$0 * d..<($0 + 1) * d] }
-        slots = Array(0..<kept.count)
-        freeSlots = []
+        slots = SlotTable(count: kept.count)
         return joined
     }
 
@@ -161,7 +154,7 @@ struct GramCorral {
             }
         }
         onesSolution.removeLast()
-        freeSlots.append(slots.remove(at: p))
+        slots.remove(at: p)
         list.remove(at: p)
     }
 

@@ -13,9 +13,7 @@ struct TriangularFactor {
     private var storage: [Double] = []
     private var capacity = 0
     /// The slot of each column, by position.
-    private var slots: [Int] = []
-    /// Slots of removed columns, for the next appends.
-    private var freeSlots: [Int] = []
+    private var slots = SlotTable()
 
     init() {}
 
@@ -30,14 +28,14 @@ struct TriangularFactor {
             for p in 0...q { storage[q * n + p] = entry(p, q) }
         }
         size = count
-        slots = Array(0..<count)
+        slots = SlotTable(count: count)
     }
 
     private mutating func grow() {
         let newCapacity = max(8, capacity * 2)
         var newStorage = [Double](repeating: 0, count: newCapacity * newCapacity)
         // Each column keeps its slot (a factor is full, with no free slot, when it grows).
-        for (c, slot) in slots.enumerated() {
+        for (c, slot) in slots.inPositionOrder.enumerated() {
             for row in 0...c { newStorage[slot * newCapacity + row] = storage[slot * capacity + row] }
         }
         storage = newStorage
@@ -68,8 +66,7 @@ struct TriangularFactor {
     /// (a warm start's corral holds up to d + 1 vertices, and its first minor cycle drops many).
     mutating func remove(at p: Int, rotate: (Int, Double, Double) -> Void) {
         let k = size, n = capacity
-        let removedSlot = slots.remove(at: p)
-        freeSlots.append(removedSlot)
+        slots.remove(at: p)
         guard k - 1 > p else {
             size -= 1
             return
@@ -136,9 +133,8 @@ struct TriangularFactor {
     mutating func append(computed column: [Double]) {
         let k = size
         if k == capacity { grow() }
-        let slot = freeSlots.popLast() ?? k
+        let slot = slots.append().slot
         for p in 0...k { storage[slot * capacity + p] = column[p] }
-        slots.append(slot)
         size += 1
     }
 
